@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+/** One process as the system table shows it. */
+export interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  /** Session id; undefined where `ps` cannot report it (macOS prints a pointer for `sess`). */
+  readonly sid: number | undefined;
+  /** Zombie (exited, awaiting reaping) or dead: not a member, whatever `kill(pid, 0)` says. */
+  readonly zombie: boolean;
+  /** Start time in clock ticks since boot (Linux), to tell a recycled pid from the original. */
+  readonly startTime: string;
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Every process on the system: `/proc` on Linux, `ps` with an argument array elsewhere. */
+export function processTable(): Promise<ProcessEntry[]> {
+  return process.platform === 'linux' ? procTable() : psTable();
+}
+
+async function procTable(): Promise<ProcessEntry[]> {
+  const names = await readdir('/proc');
+  const entries = await Promise.all(
+    names.filter((n) => /^\d+$/.test(n)).map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, () => undefined)),
+  );
+  return entries.filter((e): e is ProcessEntry => e !== undefined);
+}
+
+/**
+ * `/proc/PID/stat` (proc(5)): `pid (comm) state ppid pgrp session … starttime(22) …`. `comm` may
+ * hold spaces and parentheses, so fields are counted from the last `)`.
+ */
+export function parseStat(text: string): ProcessEntry | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = text.slice(close + 2).split(' ');
+  const [state, ppid, pgrp, session] = fields;
+  const startTime = fields[19];
+  if (state === undefined || startTime === undefined) return undefined;
+  return {
+    pid: Number.parseInt(text, 10),
+    ppid: Number(ppid),
+    pgid: Number(pgrp),
+    sid: Number(session),
+    zombie: state === 'Z' || state === 'X' || state === 'x',
+    startTime,
+  };
+}
+
+async function psTable(): Promise<ProcessEntry[]> {
+  const hasSession = process.platform !== 'darwin' && process.platform !== 'freebsd' && process.platform !== 'openbsd';
+  const columns = hasSession ? 'pid=,ppid=,pgid=,sid=,stat=,lstart=' : 'pid=,ppid=,pgid=,stat=,lstart=';
+  const { stdout } = await execFileAsync('ps', ['-A', '-o', columns], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
+  const entries: ProcessEntry[] = [];
+  for (const line of stdout.split('\n')) {
+    const parts = line.trim().split(/\s+/);
+    if (parts.length < (hasSession ? 6 : 5)) continue;
+    const [pid, ppid, pgid] = parts.map(Number);
+    const sid = hasSession ? Number(parts[3]) : undefined;
+    const stat = parts[hasSession ? 4 : 3] ?? '';
+    if (pid === undefined || ppid === undefined || pgid === undefined || Number.isNaN(pid)) continue;
+    entries.push({ pid, ppid, pgid, sid, zombie: stat.startsWith('Z'), startTime: parts.slice(hasSession ? 5 : 4).join(' ') });
+  }
+  return entries;
+}
+
+/** The command line of a process (argv joined by spaces), or its short name, or `''` if gone. */
+export async function commandOf(pid: number): Promise<string> {
+  if (process.platform === 'linux') {
+    try {
+      const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (argv !== '') return argv.replace(/\0+$/, '').split('\0').join(' ');
+      return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+    } catch {
+      return '';
+    }
+  }
+  try {
+    const { stdout } = await execFileAsync('ps', ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
+    return stdout.trim();
+  } catch {
+    return '';
+  }
+}

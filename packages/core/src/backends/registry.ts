@@ -1,0 +1,12 @@
+import type { Backend, BackendName } from '../backend.js';
+
+/**
+ * Every backend, strongest first, each behind a lazy import: importing `@pg/core` never loads
+ * koffi, libcontract or cgroup code; a backend's module is loaded the first time it is probed.
+ */
+export const backendLoaders: Readonly<Partial<Record<BackendName, () => Promise<Backend>>>> = {
+  posix: async () => (await import('./posix/index.js')).posixBackend,
+};
+
+/** The order `auto` tries them in (DESIGN.md: cgroup, then contract, then posix). */
+export const backendOrder: readonly BackendName[] = ['cgroup', 'contract', 'posix'];

@@ -1,0 +1,126 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackendGroup, BackendName, GroupStats, Guarantees, Member } from './backend.js';
+import { InvalidOptionError } from './errors/index.js';
+import { Leader } from './leader.js';
+import { signalNumber, type SignalLike } from './signals.js';
+
+/** Options of `stop()`. */
+export interface StopOptions {
+  /** The first signal (default `'SIGTERM'`). */
+  readonly signal?: SignalLike;
+  /** Milliseconds to wait for the group to empty before SIGKILL (default 5000). */
+  readonly timeout?: number;
+}
+
+const SIGKILL = 9;
+const SIGCONT = signalNumber('SIGCONT');
+
+/**
+ * A running group of processes. All lifecycle policy lives here, the same for every backend:
+ * `stop()`'s escalation, the `empty` promise, AbortSignal handling, dispose and clean-up.
+ * Once the group is empty it is closed: what it created (a cgroup directory, fds) is removed,
+ * `members()` returns `[]` and `signal()` does nothing.
+ */
+export class ProcessGroup implements AsyncDisposable {
+  /** The backend in use: `'cgroup'`, `'contract'` or `'posix'`. */
+  readonly backend: BackendName;
+  /** Stable and printable (cgroup path, contract id, or pgid); `openGroup(id)` re-attaches. */
+  readonly id: string;
+  /** What this backend promises here. */
+  readonly guarantees: Guarantees;
+  /** The spawned leader; undefined for a group attached with `openGroup`. */
+  readonly leader: Leader | undefined;
+  /**
+   * Settles once no member is alive (zombies are not members), observed from the kernel where
+   * the backend can, and, for a spawned group, once the leader's exit has been collected.
+   */
+  readonly empty: Promise<void>;
+
+  readonly #group: BackendGroup;
+  readonly #watch = new AbortController();
+  #closed = false;
+  #disposing: Promise<void> | undefined;
+
+  /** @internal Use `spawnGroup` or `openGroup`. */
+  constructor(backend: BackendName, guarantees: Guarantees, group: BackendGroup) {
+    this.backend = backend;
+    this.guarantees = guarantees;
+    this.id = group.id;
+    this.#group = group;
+    this.leader = group.child === undefined ? undefined : new Leader(group.child);
+    const leaderDone = this.leader?.exited;
+    this.empty = Promise.all([group.watchEmpty(this.#watch.signal), leaderDone]).then(() => this.#close());
+    // `empty` is observed by kill/stop/dispose; a caller who never awaits it must not see an
+    // unhandled rejection, while one who does still gets the error.
+    this.empty.catch(() => undefined);
+  }
+
+  /** Whether the group has been seen empty and closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The live members now, `[{ pid, ppid, command }]`. */
+  async members(): Promise<Member[]> {
+    if (this.#closed) return [];
+    return this.#group.members();
+  }
+
+  /** Group-wide figures where the backend has them (memory, cpu, pids). */
+  async stats(): Promise<GroupStats> {
+    if (this.#closed) return { pids: 0 };
+    return this.#group.stats();
+  }
+
+  /**
+   * Sends `signal` (name or number) to every member, including members forked during delivery
+   * where the backend can (see `guarantees`). Signalling an empty group is not an error.
+   */
+  async signal(signal: SignalLike): Promise<void> {
+    const n = signalNumber(signal);
+    if (this.#closed) return;
+    await this.#group.signal(n);
+  }
+
+  /**
+   * Graceful stop, as service managers do it: `signal` (default SIGTERM) to every member, then
+   * SIGCONT so stopped members can act on it, wait up to `timeout` ms for the group to empty,
+   * then SIGKILL what is left. Resolves when the group is empty.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
+    const timeout = options.timeout ?? 5000;
+    if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
+    if (this.#closed) return;
+    await this.#group.signal(signal);
+    if (signal !== SIGKILL && signal !== SIGCONT) await this.#group.signal(SIGCONT);
+    const timer = new AbortController();
+    const emptied = await Promise.race([
+      this.empty.then(() => true),
+      sleep(timeout, false, { signal: timer.signal }).catch(() => false),
+    ]).finally(() => timer.abort());
+    if (!emptied) await this.kill();
+    await this.empty;
+  }
+
+  /** SIGKILL to every member; resolves once the group is provably empty. */
+  async kill(): Promise<void> {
+    if (this.#closed) return;
+    await this.#group.kill();
+    this.#group.kick?.();
+    await this.empty;
+  }
+
+  /** Kill and clean up; harmless to call twice. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.#disposing ??= this.kill();
+    return this.#disposing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watch.abort();
+    await this.#group.close();
+  }
+}

@@ -1,0 +1,77 @@
+import type { Backend, BackendName, ProbeResult } from './backend.js';
+import { backendLoaders, backendOrder } from './backends/registry.js';
+import { BackendUnavailableError, InvalidOptionError } from './errors/index.js';
+
+/** `'auto'` (the default) or a backend by name. */
+export type BackendChoice = BackendName | 'auto';
+
+const loaded = new Map<BackendName, Promise<Backend>>();
+const probed = new Map<BackendName, Promise<ProbeResult>>();
+
+/** Validates a backend choice; `option` names where it came from (`backend`, `PG_BACKEND`). */
+export function parseBackendChoice(value: unknown, option: string): BackendChoice {
+  if (value === 'auto' || (typeof value === 'string' && (backendOrder as readonly string[]).includes(value))) {
+    return value as BackendChoice;
+  }
+  throw new InvalidOptionError(option, value, `"auto" or one of ${backendOrder.map((b) => `"${b}"`).join(', ')}`);
+}
+
+/** The choice in effect: the option if given, else `PG_BACKEND`, else `'auto'`. */
+export function effectiveChoice(option: unknown): BackendChoice {
+  if (option !== undefined) return parseBackendChoice(option, 'backend');
+  const fromEnv = process.env.PG_BACKEND;
+  if (fromEnv !== undefined && fromEnv !== '') return parseBackendChoice(fromEnv, 'PG_BACKEND');
+  return 'auto';
+}
+
+/** Loads a backend's module once. */
+export function loadBackend(name: BackendName): Promise<Backend> {
+  let backend = loaded.get(name);
+  if (backend === undefined) {
+    const loader = backendLoaders[name];
+    backend = loader === undefined ? Promise.reject(new Error(`backend "${name}" is not part of this build of @pg/core`)) : loader();
+    loaded.set(name, backend);
+  }
+  return backend;
+}
+
+/** Probes one backend once per process; a module that fails to load is reported, not thrown. */
+function probeOnce(name: BackendName, fresh: boolean): Promise<ProbeResult> {
+  let result = fresh ? undefined : probed.get(name);
+  if (result === undefined) {
+    result = loadBackend(name).then(
+      (backend) => backend.probe(),
+      (error: unknown) => ({
+        backend: name,
+        available: false,
+        reason: `its module failed to load: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    );
+    probed.set(name, result);
+  }
+  return result;
+}
+
+/**
+ * Every backend with whether it works on this machine and why (not), strongest first.
+ * Always probes afresh: this is what `pg doctor` reports.
+ */
+export function probe(): Promise<ProbeResult[]> {
+  return Promise.all(backendOrder.map((name) => probeOnce(name, true)));
+}
+
+/**
+ * The one place a backend is chosen. `auto` takes the first available in `backendOrder`; a
+ * backend named explicitly is used only if available, else `BackendUnavailableError` lists
+ * every probe's reason. There is never a silent fallback from a named backend.
+ */
+export async function selectBackend(choice: BackendChoice): Promise<Backend> {
+  const results = await Promise.all(backendOrder.map((name) => probeOnce(name, false)));
+  const pick = choice === 'auto' ? results.find((r) => r.available) : results.find((r) => r.backend === choice && r.available);
+  if (pick !== undefined) return loadBackend(pick.backend);
+  const message =
+    choice === 'auto'
+      ? 'no process-group backend is available on this machine:'
+      : `backend "${choice}" is not available on this machine:`;
+  throw new BackendUnavailableError(message, results);
+}

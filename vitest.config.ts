@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration and conformance tests under test/: real processes, cgroups and sockets. They use
+// the built packages (turbo builds them first). Forked processes, never worker threads: koffi
+// must not be loaded in a worker (koffi #190, #274).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
