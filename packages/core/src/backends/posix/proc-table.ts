@@ -22,12 +22,23 @@ export function processTable(): Promise<ProcessEntry[]> {
   return process.platform === 'linux' ? procTable() : psTable();
 }
 
+/**
+ * `/proc` is not a snapshot: a member can fork and then exit between the directory listing and
+ * the read of its `stat`, so one pass would miss its child and call a live session empty. The
+ * listing is therefore repeated until it shows no pid that was not read: any process forked
+ * before the last listing is in it, and one forked after it has a parent whose `stat` was read
+ * alive (a session can be left but never joined, so no unread process can become a member).
+ */
 async function procTable(): Promise<ProcessEntry[]> {
-  const names = await readdir('/proc');
-  const entries = await Promise.all(
-    names.filter((n) => /^\d+$/.test(n)).map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, () => undefined)),
-  );
-  return entries.filter((e): e is ProcessEntry => e !== undefined);
+  const seen = new Set<string>();
+  const entries: ProcessEntry[] = [];
+  for (;;) {
+    const fresh = (await readdir('/proc')).filter((n) => /^\d+$/.test(n) && !seen.has(n));
+    if (fresh.length === 0) return entries;
+    for (const n of fresh) seen.add(n);
+    const read = await Promise.all(fresh.map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, () => undefined)));
+    for (const entry of read) if (entry !== undefined) entries.push(entry);
+  }
 }
 
 /**
