@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '../errors.js';
+import { parseCtstat } from './ctstat.js';
+
+// The sample of reference/illumos.md, as ctstat.c prints it (`%-7ld %-7ld …` rows, tab-led details).
+const SAMPLE = [
+  'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   ',
+  '57      0       process owned   1234    0       -       -       ',
+  '\tcookie:                0',
+  '\tcritical event set:    hwerr empty',
+  '\tparameter set:         noorphan',
+  '\tmember processes:      1240 1241',
+  '',
+].join('\n');
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return ContractError.isInstance(error) ? error.code : 'not a ContractError';
+  }
+  return undefined;
+}
+
+describe('parseCtstat', () => {
+  it('reads the reference sample: row, labels split at the first colon, sorted members', () => {
+    const [entry, ...rest] = parseCtstat(SAMPLE);
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({ ctid: 57, zoneid: 0, type: 'process', state: 'owned', holder: 1234, events: 0, members: [1240, 1241] });
+    expect(entry?.details).toEqual({ cookie: '0', 'critical event set': 'hwerr empty', 'parameter set': 'noorphan', 'member processes': '1240 1241' });
+    expect(entry?.inherited).toBeUndefined();
+  });
+
+  it('reads several contracts, "none" lists, "inherit" and "-" holders, and values holding colons', () => {
+    const text = [
+      'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   ',
+      '12      0       process inherit 9       1       -       -       ',
+      '\tmember processes:      none',
+      '\tinherited contracts:   31 40',
+      '\tservice fmri:          svc:/site/app:default',
+      '13      0       process orphan  -       0       -       -       ',
+      '\tmember processes:      77',
+    ].join('\n');
+    const entries = parseCtstat(text);
+    expect(entries.map((e) => [e.ctid, e.state, e.holder, e.members, e.inherited])).toEqual([
+      [12, 'inherited', 9, [], [31, 40]],
+      [13, 'orphan', undefined, [77], undefined],
+    ]);
+    expect(entries[0]?.details['service fmri']).toBe('svc:/site/app:default');
+  });
+
+  it('an unknown id prints only the header: no entry', () => {
+    expect(parseCtstat('CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   \n')).toEqual([]);
+    expect(parseCtstat('')).toEqual([]);
+  });
+
+  it('rejects malformed output with ECOMMAND', () => {
+    const header = 'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME';
+    expect(codeOf(() => parseCtstat('ctstat: could not open /system/contract/all\n'))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n\tmember processes: 1\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1234\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n57 0 process sleepy 1234 0 - -\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\nx7 0 process owned 1234 0 - -\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned ?? 0 - -\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1 0 - -\n\tmember processes: (error: No such file)\n`))).toBe('ECOMMAND');
+    expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1 0 - -\n\tno colon here\n`))).toBe('ECOMMAND');
+  });
+});

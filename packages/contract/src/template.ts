@@ -1,0 +1,95 @@
+import { closeSync } from 'node:fs';
+import { TEMPLATE_PATH } from './constants.js';
+import { check, ContractError } from './errors.js';
+import { openCtfs } from './fds.js';
+import { libcontract, type Libcontract } from './ffi.js';
+import { eventBits, fatalBits, paramBits, type ContractEventName, type ContractParam } from './names.js';
+
+/** The terms of new contracts. Unset fields keep the kernel's defaults. */
+export interface TemplateTerms {
+  /** Events the holder must acknowledge (default: empty, hwerr). Unprivileged, only `empty` and fatal events may be critical (EPERM otherwise). */
+  readonly critical?: readonly ContractEventName[];
+  /** Events queued for the holder without acknowledgement (default: core, signal). */
+  readonly informative?: readonly ContractEventName[];
+  /** Events that kill every member: only core, signal, hwerr (default: hwerr). */
+  readonly fatal?: readonly ContractEventName[];
+  /** Parameters; `noorphan` makes abandoning the contract (or the holder's death) SIGKILL every member atomically. */
+  readonly params?: readonly ContractParam[];
+}
+
+/**
+ * A process contract template (`/system/contract/process/template`, a fresh one per open).
+ * While active on a thread, every process that thread forks starts in a new contract with these
+ * terms, before its first instruction.
+ *
+ * illumos only: `open` throws ContractError `'EUNSUPPORTED'`/`'EFFI'` where libcontract cannot load.
+ * **The active template is per LWP** (`lwp_ct_active`): activate, fork, read `latest` and clear
+ * on one thread, synchronously (never koffi `.async`, never async `fs`).
+ */
+export class ProcessTemplate {
+  readonly #lib: Libcontract;
+  #fd: number | undefined;
+
+  /** @internal Use `ProcessTemplate.open`. */
+  constructor(lib: Libcontract, fd: number) {
+    this.#lib = lib;
+    this.#fd = fd;
+  }
+
+  /** Opens a fresh template and sets `terms` in svc.startd's order (param, informative, fatal, critical). */
+  static open(terms: TemplateTerms = {}): ProcessTemplate {
+    return openTemplateWith(libcontract(), terms);
+  }
+
+  /** Sets the critical event set (`ct_tmpl_set_critical`). */
+  setCritical(events: readonly ContractEventName[]): void {
+    check('ct_tmpl_set_critical', this.#lib.ct_tmpl_set_critical(this.fd, eventBits(events, 'critical')));
+  }
+  /** Sets the informative event set (`ct_tmpl_set_informative`). */
+  setInformative(events: readonly ContractEventName[]): void {
+    check('ct_tmpl_set_informative', this.#lib.ct_tmpl_set_informative(this.fd, eventBits(events, 'informative')));
+  }
+  /** Sets the fatal event set (`ct_pr_tmpl_set_fatal`); only core, signal and hwerr. */
+  setFatal(events: readonly ContractEventName[]): void {
+    check('ct_pr_tmpl_set_fatal', this.#lib.ct_pr_tmpl_set_fatal(this.fd, fatalBits(events)));
+  }
+  /** Sets the parameters (`ct_pr_tmpl_set_param`). */
+  setParams(params: readonly ContractParam[]): void {
+    check('ct_pr_tmpl_set_param', this.#lib.ct_pr_tmpl_set_param(this.fd, paramBits(params)));
+  }
+  /** Makes this the calling thread's active template; the kernel copies it, so `close` may follow. */
+  activate(): void {
+    check('ct_tmpl_activate', this.#lib.ct_tmpl_activate(this.fd));
+  }
+  /** Clears the calling thread's active template (any process-template fd clears it). */
+  clear(): void {
+    check('ct_tmpl_clear', this.#lib.ct_tmpl_clear(this.fd));
+  }
+  /** Closes the template fd; harmless twice. An active template stays active after close. */
+  close(): void {
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
+    closeSync(fd);
+  }
+
+  private get fd(): number {
+    if (this.#fd === undefined) throw new ContractError('the template is closed', 'EBADF', 'ProcessTemplate');
+    return this.#fd;
+  }
+}
+
+/** @internal `ProcessTemplate.open` over a given binding. */
+export function openTemplateWith(lib: Libcontract, terms: TemplateTerms): ProcessTemplate {
+  const template = new ProcessTemplate(lib, openCtfs(TEMPLATE_PATH, 'rw'));
+  try {
+    if (terms.params !== undefined) template.setParams(terms.params);
+    if (terms.informative !== undefined) template.setInformative(terms.informative);
+    if (terms.fatal !== undefined) template.setFatal(terms.fatal);
+    if (terms.critical !== undefined) template.setCritical(terms.critical);
+  } catch (error) {
+    template.close();
+    throw error;
+  }
+  return template;
+}
