@@ -28,9 +28,12 @@ export interface PidfdInfo {
   /** The cgroup v2 id (inode of the cgroup directory) the process is or was in. */
   cgroupId: bigint | undefined;
   creds: PidfdCreds | undefined;
-  /** Exit code, only once the process has been reaped (Linux 6.15); null when a signal ended it. */
+  /**
+   * Exit code, only once the process has exited (Linux 6.15; older 6.15+ kernels filled it only
+   * after reaping, 6.18 already for a zombie); null when a signal ended it.
+   */
   exitCode: number | null | undefined;
-  /** The signal that ended it, only once reaped; null when it exited normally. */
+  /** The signal that ended it, only once it has exited; null when it exited normally. */
   signal: NodeJS.Signals | null | undefined;
 }
 
