@@ -1,0 +1,113 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { posix } from 'node:path';
+import { CgroupError, fsCode } from './errors.js';
+import { parseFlatKeyed, readOptional } from './files.js';
+
+/** The two states `cgroup.events` reports. */
+export interface CgroupEvents {
+  /** Some process lives in the cgroup or below it (recursive; zombies do not count). */
+  readonly populated: boolean;
+  /** The cgroup is fully frozen. */
+  readonly frozen: boolean;
+}
+
+/**
+ * Read `cgroup.events` of `dir`. A directory that no longer exists reads as empty: the kernel
+ * removes a cgroup only when it has no processes (rmdir gives EBUSY otherwise).
+ * @throws CgroupError `'EUNSUPPORTED'` for the root cgroup, which has no cgroup.events.
+ */
+export function readEvents(dir: string): CgroupEvents {
+  const file = posix.join(dir, 'cgroup.events');
+  const text = readOptional(file);
+  if (text === undefined) {
+    if (readOptional(posix.join(dir, 'cgroup.procs')) === undefined) return { populated: false, frozen: false };
+    throw new CgroupError(`${dir} has no cgroup.events (the root cgroup has none)`, 'EUNSUPPORTED', file);
+  }
+  const kv = parseFlatKeyed(text);
+  return { populated: kv.populated === 1, frozen: kv.frozen === 1 };
+}
+
+/** Options of `waitForEvents`. */
+export interface WaitOptions {
+  /** Stop waiting: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Keep the event loop alive while waiting (default true). */
+  ref?: boolean;
+}
+
+/** A pending wait: the promise plus `kick()`, which re-reads soon (see below). */
+export interface EventWait extends Promise<CgroupEvents> {
+  /** Re-read cgroup.events on a short timer (1, 2, 4 … 32 ms): call it right after a kill or freeze. */
+  kick(): void;
+}
+
+/**
+ * Resolve with the events once `predicate` holds, e.g. `(e) => !e.populated` for "empty".
+ *
+ * The kernel signals every change of cgroup.events as a file modification, so Node's `fs.watch`
+ * (inotify) sees it without a timer loop. But those notifications are rate-limited (about one per
+ * 12 ms measured here, reference/linux.md): a change right after another is reported late. So the
+ * file is read once after the watch is in place (nothing is missed between read and watch), on
+ * every notification, and on a short back-off timer after `kick()`.
+ */
+export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => boolean, options: WaitOptions = {}): EventWait {
+  let kick: () => void = () => {};
+  const promise = new Promise<CgroupEvents>((resolve, reject) => {
+    const file = posix.join(dir, 'cgroup.events');
+    let watcher: FSWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (error: unknown, events?: CgroupEvents) => {
+      if (done) return;
+      done = true;
+      watcher?.close();
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error !== undefined) reject(error);
+      else resolve(events as CgroupEvents);
+    };
+    const check = () => {
+      if (done) return;
+      let events: CgroupEvents;
+      try {
+        events = readEvents(dir);
+      } catch (error) {
+        finish(error);
+        return;
+      }
+      if (predicate(events)) finish(undefined, events);
+    };
+    const onAbort = () => finish(options.signal?.reason ?? new CgroupError('wait aborted', 'ABORT_ERR'));
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      watcher = watch(file, { persistent: options.ref ?? true }, check);
+      // A removed directory ends the watch (IN_IGNORED): re-read, which then reports empty.
+      watcher.on('error', check);
+    } catch (error) {
+      // ENOENT: the cgroup is already gone (readEvents reports it empty), or it is the root.
+      if (fsCode(error) !== 'ENOENT') {
+        finish(new CgroupError(`watching ${file} failed: ${fsCode(error) ?? 'EIO'}`, fsCode(error) ?? 'EIO', file, { cause: error }));
+        return;
+      }
+    }
+    check();
+    kick = () => {
+      if (done) return;
+      if (timer !== undefined) clearTimeout(timer);
+      let delay = 1;
+      const tick = () => {
+        check();
+        delay *= 2;
+        timer = delay <= 32 && !done ? setTimeout(tick, delay) : undefined;
+        if (options.ref === false) timer?.unref();
+      };
+      timer = setTimeout(tick, delay);
+      if (options.ref === false) timer.unref();
+    };
+  });
+  return Object.assign(promise, { kick: () => kick() });
+}

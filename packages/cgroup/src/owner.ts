@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { PidfdError, ownPidfdId, pidfdOpen } from '@pg/pidfd';
+import type { Owner } from './names.js';
+
+/**
+ * Start time of `pid` in clock ticks since boot (proc(5) /proc/PID/stat field 22), or undefined
+ * when the process is gone. The command name (field 2) may contain spaces and parentheses, so
+ * the fields are counted after its last `)`.
+ */
+export function startTimeOf(pid: number | 'self'): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+    throw error;
+  }
+  // After ") " come fields 3.. (state is field 3), so field 22 is index 19.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+/** The state letter of `pid` (field 3 of /proc/PID/stat: R, S, D, T, Z…), or undefined when gone. */
+export function stateOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+    throw error;
+  }
+}
+
+let own: Owner | undefined;
+
+/**
+ * The owner marker of this process: its pid plus its pidfd id (`i…`, Linux 6.9+) or, where the
+ * kernel or koffi cannot give one, its start time (`t…`). Cached per pid.
+ */
+export function ownOwner(): Owner {
+  if (own?.pid === process.pid) return own;
+  let token: string;
+  try {
+    token = `i${ownPidfdId()}`;
+  } catch (error) {
+    if (!PidfdError.isInstance(error)) throw error;
+    token = `t${startTimeOf('self') ?? '0'}`;
+  }
+  own = { pid: process.pid, token };
+  return own;
+}
+
+/**
+ * Whether the process that `owner` describes still runs. A pid now used by a different process
+ * (different pidfd id or start time) counts as gone. When the token cannot be checked here (an
+ * `i…` token but no pidfds in this process) a live pid is assumed to be the owner: a live group
+ * is never reported as orphaned.
+ */
+export function ownerAlive(owner: Owner): boolean {
+  if (owner.token.startsWith('t')) {
+    const start = startTimeOf(owner.pid);
+    return start !== undefined && `t${start}` === owner.token;
+  }
+  let pidfd;
+  try {
+    pidfd = pidfdOpen(owner.pid);
+  } catch (error) {
+    if (PidfdError.isInstance(error) && error.code === 'ESRCH') return false;
+    if (PidfdError.isInstance(error)) return startTimeOf(owner.pid) !== undefined;
+    throw error;
+  }
+  try {
+    // A zombie owner has exited; only its parent has not reaped it yet.
+    return `i${pidfd.id()}` === owner.token && stateOf(owner.pid) !== 'Z';
+  } catch (error) {
+    if (PidfdError.isInstance(error)) return true;
+    throw error;
+  } finally {
+    pidfd.close();
+  }
+}

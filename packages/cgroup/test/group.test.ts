@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Cgroup, cgroupPathOf, cgroupPathOfDir, createGroup, findCgroup2Mount, readCgroupStat, readCpuStat } from '../src/index.js';
+import { cleanup, freshGroup, spawnIn, testBase } from './helpers.js';
+
+afterEach(cleanup);
+
+describe('mount and own cgroup', () => {
+  it('finds the cgroup2 mount from mountinfo (whatever its path) and the own cgroup', () => {
+    const mount = findCgroup2Mount();
+    expect(existsSync(`${mount.mountPoint}/cgroup.procs`)).toBe(true);
+    const own = cgroupPathOf('self');
+    expect(readFileSync('/proc/self/cgroup', 'latin1')).toContain(`0::${own}`);
+  });
+});
+
+describe('create, place, members, remove', () => {
+  it('creates a group below the base, places a child before it runs, lists it, removes the directory', async () => {
+    const group = freshGroup('place');
+    expect(group.dir.startsWith(testBase().dir + '/')).toBe(true);
+    const child = await spawnIn(group, '/bin/sleep', ['60']);
+    // The placed program keeps the spawned pid (exec, no extra fork) and is in the group.
+    expect(readFileSync(`/proc/${child.pid}/cmdline`, 'latin1')).toBe('/bin/sleep\x0060\x00');
+    expect(cgroupPathOf(child.pid)).toBe(cgroupPathOfDir(group.dir, findCgroup2Mount()));
+    expect(group.members()).toEqual([child.pid]);
+    expect(group.populated()).toBe(true);
+    group.kill();
+    const empty = group.waitUntilEmpty();
+    empty.kick();
+    expect(await empty).toMatchObject({ populated: false });
+    await group.remove();
+    expect(existsSync(group.dir)).toBe(false);
+  });
+
+  it('puts grandchildren and setsid daemons in the group', async () => {
+    const group = freshGroup('tree');
+    const sh = await spawnIn(group, '/bin/sh', ['-c', '(setsid sleep 60 &) ; sleep 60 & wait']);
+    const deadline = Date.now() + 10_000;
+    while (group.members().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(group.members().length).toBeGreaterThanOrEqual(3);
+    expect(group.members()).toContain(sh.pid);
+  });
+
+  it('refuses names that could leave the base', () => {
+    for (const bad of ['../escape', 'a/b', '..', 'x\0y', 'x\ny']) {
+      expect(() => createGroup(testBase(), bad)).toThrow(TypeError);
+    }
+    expect(existsSync(`${testBase().parentDir}/escape`)).toBe(false);
+  });
+
+  it('Cgroup.open refuses a directory that is not a cgroup', () => {
+    expect(() => Cgroup.open('/tmp')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('remove() waits out EBUSY while killed members finish exiting', async () => {
+    const group = freshGroup('busy');
+    await spawnIn(group, '/bin/sleep', ['60']);
+    group.kill();
+    await group.remove(); // rmdir gives EBUSY until the killed sleep is gone: retried
+    expect(group.exists()).toBe(false);
+  });
+
+  it('reads cgroup.stat and cpu.stat', async () => {
+    const group = freshGroup('stat');
+    await spawnIn(group, '/bin/sleep', ['60']);
+    expect(readCgroupStat(group)).toHaveProperty('nr_descendants', 0);
+    expect(readCpuStat(group)).toHaveProperty('usage_usec');
+  });
+});
+
+describe('cgroup.events', () => {
+  it('reports empty through inotify when the last member exits on its own', async () => {
+    const group = freshGroup('events');
+    const child = await spawnIn(group, '/bin/sh', ['-c', 'read x'], ['pipe', 'ignore', 'ignore']);
+    const empty = group.waitUntilEmpty();
+    let settled = false;
+    void empty.then(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false); // still populated
+    child.stdin?.end('\n');
+    expect(await empty).toEqual({ populated: false, frozen: false });
+  });
+
+  it('freezes and thaws', async () => {
+    const group = freshGroup('freeze');
+    const child = await spawnIn(group, '/bin/sleep', ['60']);
+    await group.freeze();
+    expect(group.events().frozen).toBe(true);
+    expect(readFileSync(`/proc/${child.pid}/stat`, 'latin1')).toBeTruthy();
+    group.thaw();
+    const thawed = (await import('../src/index.js')).waitForEvents(group.dir, (e) => !e.frozen);
+    thawed.kick();
+    expect((await thawed).frozen).toBe(false);
+  });
+});
+
+describe('no directory is left by a failed spawn', () => {
+  it('a child whose command is missing exits 127 and the group can still be removed', async () => {
+    const group = freshGroup('missing');
+    const child = spawn('/bin/sh', ['-c', 'echo 0 > "$0/cgroup.procs" && exec "$@"', group.dir, '/nonexistent/cmd'], { stdio: 'ignore' });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(127);
+    await group.remove();
+    expect(existsSync(group.dir)).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signalGroup } from '../src/index.js';
+import { cleanup, freshGroup, spawnIn } from './helpers.js';
+
+afterEach(cleanup);
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('signalGroup', () => {
+  it('delivers a handled signal to every member, daemons included, and thaws afterwards', async () => {
+    const group = freshGroup('hup');
+    // Three shells (one a setsid daemon) that trap SIGHUP; each says "ready PID" once its trap is
+    // installed, so no SIGHUP can arrive before the handler (its default action would kill).
+    const script = 'trap "echo hup \\$\\$" HUP; echo ready $$; while :; do sleep 0.05; done';
+    const child = await spawnIn(group, '/bin/sh', ['-c', `(setsid /bin/sh -c '${script}' &); /bin/sh -c '${script}' & ${script}`], ['ignore', 'pipe', 'ignore']);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    const distinct = (word: string) => new Set(out.match(new RegExp(`${word} \\d+`, 'g')) ?? []).size;
+    await until(() => distinct('ready') >= 3, 'three traps installed');
+    const signalled = await signalGroup(group, 'SIGHUP');
+    expect(signalled).toBeGreaterThanOrEqual(3);
+    expect(group.freezeRequested()).toBe(false); // thawed
+    // The setsid daemon writes to the same pipe (inherited fd 1): all three shells ran their trap.
+    await until(() => distinct('hup') >= 3, 'three traps to run');
+  });
+
+  it('SIGKILL goes through cgroup.kill and takes stopped members too', async () => {
+    const group = freshGroup('stopped');
+    const child = await spawnIn(group, '/bin/sleep', ['60']);
+    process.kill(child.pid, 'SIGSTOP');
+    await until(() => readFileSync(`/proc/${child.pid}/stat`, 'latin1').split(') ')[1]?.[0] === 'T', 'the stop');
+    await signalGroup(group, 'SIGKILL');
+    const empty = group.waitUntilEmpty();
+    empty.kick();
+    expect((await empty).populated).toBe(false);
+  });
+
+  it('thaws even when signalling fails', async () => {
+    const group = freshGroup('thaw');
+    await spawnIn(group, '/bin/sleep', ['60']);
+    await expect(signalGroup(group, 'SIGNOPE' as NodeJS.Signals)).rejects.toThrow(TypeError);
+    await expect(signalGroup(group, 'SIGCONT', { maxPasses: 0 })).rejects.toMatchObject({ code: 'ELOOP' });
+    expect(group.freezeRequested()).toBe(false);
+  });
+});

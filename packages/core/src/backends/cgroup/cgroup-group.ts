@@ -1,0 +1,126 @@
+import type { ChildProcess } from 'node:child_process';
+import { Cgroup, CgroupError, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalGroup, type GroupBase } from '@pg/cgroup';
+import type { Pidfd } from '@pg/pidfd';
+import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import { GroupGoneError } from '../../errors/index.js';
+import { toCoreError } from './errors.js';
+import { madeByPg } from './locate.js';
+import { describeMembers } from './members.js';
+
+/**
+ * A group that is one cgroup v2 directory. Membership is the kernel's: every process forked
+ * inside stays inside, `setsid` daemons included. Holds at most one fd (the leader's pidfd) and
+ * one inotify watch (while `watchEmpty` runs); `close()` releases both and removes the directory
+ * if pg created it.
+ */
+export class CgroupGroup implements BackendGroup {
+  readonly id: string;
+  readonly child: ChildProcess | undefined;
+  readonly #group: Cgroup;
+  readonly #base: GroupBase | undefined;
+  /** The leader, tracked by pidfd: a signal to it can never reach a recycled pid. */
+  readonly #leader: Pidfd | undefined;
+  #kick: (() => void) | undefined;
+  #closed = false;
+
+  constructor(id: string, group: Cgroup, options: { child?: ChildProcess; leader?: Pidfd; base?: GroupBase } = {}) {
+    this.id = id;
+    this.#group = group;
+    this.child = options.child;
+    this.#leader = options.leader;
+    this.#base = options.base;
+  }
+
+  /** The cgroup directory. */
+  get dir(): string {
+    return this.#group.dir;
+  }
+
+  async members(): Promise<Member[]> {
+    let pids: number[];
+    try {
+      pids = this.#group.members();
+    } catch (error) {
+      throw this.#wrap(error, 'listing members of');
+    }
+    return describeMembers(pids);
+  }
+
+  /** Any signal: SIGKILL is `cgroup.kill`; others freeze, signal each member via pidfd until a pass finds none new, thaw. */
+  async signal(signal: number): Promise<void> {
+    try {
+      await signalGroup(this.#group, signal);
+    } catch (error) {
+      throw this.#wrap(error, `sending signal ${signal} to`);
+    }
+    if (signal === 9) this.kick();
+  }
+
+  /** One write of `1` to `cgroup.kill`: atomic against forks, recursive, stopped members included. */
+  async kill(): Promise<void> {
+    try {
+      this.#group.kill();
+    } catch (error) {
+      throw this.#wrap(error, 'killing');
+    }
+    this.kick();
+  }
+
+  /** `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts). */
+  async watchEmpty(abort: AbortSignal): Promise<void> {
+    const wait = this.#group.waitUntilEmpty({ signal: abort });
+    this.#kick = wait.kick;
+    try {
+      await wait;
+    } catch (error) {
+      if (abort.aborted) return;
+      throw this.#wrap(error, 'watching');
+    } finally {
+      this.#kick = undefined;
+    }
+  }
+
+  /**
+   * cgroup.events notifications are rate-limited (~12 ms apart): after a kill, re-read the file
+   * on a short timer so emptiness is seen in ~1 ms, not ~12.
+   */
+  kick(): void {
+    this.#kick?.();
+  }
+
+  async stats(): Promise<GroupStats> {
+    try {
+      const memory = readMemoryCurrent(this.#group);
+      const cpu = readCpuStat(this.#group)?.usage_usec;
+      const pids = readPidsCurrent(this.#group) ?? this.#group.members().length;
+      return { ...(memory === undefined ? {} : { memoryBytes: memory }), ...(cpu === undefined ? {} : { cpuUsageMicros: cpu }), pids };
+    } catch (error) {
+      throw this.#wrap(error, 'reading stats of');
+    }
+  }
+
+  /**
+   * Close the leader's pidfd and remove the directory (retrying EBUSY while the last killed
+   * members finish exiting), then the `pg` base if no group is left in it. A directory pg did
+   * not create (an attached foreign cgroup) is left alone.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#leader?.close();
+    if (!madeByPg(this.#group.dir)) return;
+    try {
+      await this.#group.remove();
+    } catch (error) {
+      throw this.#wrap(error, 'removing');
+    }
+    if (this.#base !== undefined) removeBaseIfEmpty(this.#base);
+  }
+
+  #wrap(error: unknown, doing: string): unknown {
+    if (CgroupError.isInstance(error) && error.code === 'ENOENT' && !this.#group.exists()) {
+      return new GroupGoneError(this.id, undefined, { cause: error });
+    }
+    return toCoreError(error, this.id, doing);
+  }
+}

@@ -1,0 +1,123 @@
+import { accessSync, constants } from 'node:fs';
+import { release } from 'node:os';
+import { applyLimits, Cgroup, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
+import { PidfdError, pidfdSelf } from '@pg/pidfd';
+import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
+import { GroupGoneError, InvalidOptionError, PermissionError } from '../../errors/index.js';
+import { CgroupGroup } from './cgroup-group.js';
+import { toCoreError } from './errors.js';
+import { cgroupGuarantees } from './guarantees.js';
+import { dirOfId, groupBase, idOfDir } from './locate.js';
+import { spawnPlaced } from './placement.js';
+
+const unavailable = (reason: string): ProbeResult => ({ backend: 'cgroup', available: false, reason });
+
+/** `cgroup.kill` (the atomic kill this backend relies on) arrived in Linux 5.14. */
+function kernelHasCgroupKill(): boolean {
+  const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
+  return major > 5 || (major === 5 && minor >= 14);
+}
+
+/**
+ * The Linux backend: each group is a cgroup v2 directory `<parent>/pg/NAME@PID.TOKEN.SEQ`, the
+ * parent being this process's cgroup (or `PG_CGROUP_PARENT`) when it may write there: root, or a
+ * delegated subtree. The kernel keeps every descendant in the group (daemons included),
+ * `cgroup.kill` kills atomically, `cgroup.events` says when it is empty.
+ */
+export const cgroupBackend: Backend = {
+  name: 'cgroup',
+
+  async probe(): Promise<ProbeResult> {
+    if (process.platform !== 'linux') return unavailable(`cgroups exist only on Linux, not on ${process.platform}`);
+    if (!kernelHasCgroupKill()) return unavailable(`kernel ${release()} has no cgroup.kill (needs Linux 5.14)`);
+    let base;
+    try {
+      base = groupBase();
+    } catch (error) {
+      if (error instanceof InvalidOptionError) return unavailable(error.message);
+      throw error;
+    }
+    if (!base.ok) return unavailable(base.reason);
+    try {
+      accessSync(PRE_EXEC_SHELL, constants.X_OK);
+    } catch {
+      return unavailable(`${PRE_EXEC_SHELL} is missing or not executable: it places each child in its cgroup before exec`);
+    }
+    try {
+      pidfdSelf().close();
+    } catch (error) {
+      if (!PidfdError.isInstance(error)) throw error;
+      return unavailable(`pidfds do not work here (${error.code}: ${error.message}); they keep signals off recycled pids`);
+    }
+    return { backend: 'cgroup', available: true, reason: base.reason };
+  },
+
+  guarantees: () => cgroupGuarantees,
+
+  /** Group ids are cgroup paths (`/pg/web@4242.i3596.0`) or directories on the cgroup2 mount. */
+  recognizes: (id) => id.startsWith('/'),
+
+  async spawn(request: SpawnRequest): Promise<BackendGroup> {
+    const found = groupBase();
+    if (!found.ok) throw new PermissionError(`cannot create a cgroup: ${found.reason}`, { errno: found.code });
+    const base = found.base;
+    let group: Cgroup;
+    try {
+      group = createGroup(base, request.name ?? 'group');
+    } catch (error) {
+      throw toCoreError(error, base.dir, 'creating a group in');
+    }
+    const id = idOfDir(group.dir);
+    try {
+      const limits = request.limits;
+      if (limits !== undefined && (limits.pids !== undefined || limits.memory !== undefined)) {
+        applyLimits(base, group, { ...(limits.pids === undefined ? {} : { pidsMax: limits.pids }), ...(limits.memory === undefined ? {} : { memoryMax: limits.memory }) });
+      }
+      const { child, leader } = await spawnPlaced(group, request);
+      return new CgroupGroup(id, group, { child, leader, base });
+    } catch (error) {
+      // Leave nothing behind: whatever got in is killed, the directory and an empty base removed.
+      await discard(group, base);
+      throw toCoreError(error, id, 'starting the leader in');
+    }
+  },
+
+  async attach(id: string): Promise<BackendGroup> {
+    const dir = dirOfId(id);
+    let group: Cgroup;
+    try {
+      group = Cgroup.open(dir);
+    } catch (error) {
+      if (CgroupError.isInstance(error) && error.code === 'ENOENT') throw new GroupGoneError(id, undefined, { cause: error });
+      throw toCoreError(error, id, 'opening');
+    }
+    if (idOfDir(dir) === '/') {
+      throw new InvalidOptionError('id', id, 'a non-root cgroup (the root cgroup has no cgroup.kill or cgroup.events)');
+    }
+    const found = groupBase();
+    return new CgroupGroup(idOfDir(dir), group, found.ok ? { base: found.base } : {});
+  },
+
+  async list(): Promise<GroupInfo[]> {
+    const found = groupBase();
+    if (!found.ok) return [];
+    return listGroups(found.base).map((g) => {
+      let memberCount = 0;
+      try {
+        memberCount = g.group.members().length;
+      } catch (error) {
+        if (!(CgroupError.isInstance(error) && error.code === 'ENOENT')) throw error;
+      }
+      return { backend: 'cgroup', id: g.cgroupPath, name: g.name, ownerPid: g.owner.pid, orphaned: g.orphaned, memberCount } satisfies GroupInfo;
+    });
+  },
+};
+
+async function discard(group: Cgroup, base: Parameters<typeof removeBaseIfEmpty>[0]): Promise<void> {
+  try {
+    if (group.exists() && group.populated()) group.kill();
+    await group.remove();
+  } finally {
+    removeBaseIfEmpty(base);
+  }
+}

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { posix } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
+import { fixture } from './cgroup-helpers.js';
+
+const run = promisify(execFile);
+const NOBODY = 65534;
+const SETPRIV = '/usr/bin/setpriv';
+const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
+const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
+
+let delegated: Cgroup | undefined;
+
+afterEach(async () => {
+  // Kill whatever the unprivileged run left (nothing, if it worked) and remove the whole subtree.
+  if (delegated !== undefined && delegated.exists()) {
+    delegated.kill();
+    const empty = delegated.waitUntilEmpty();
+    empty.kick();
+    await empty;
+    await delegated.remove();
+  }
+  delegated = undefined;
+});
+
+interface Report {
+  uid: number;
+  probes: Array<{ backend: string; available: boolean; reason: string }>;
+  auto: string;
+  id?: string;
+  members?: string[];
+  emptied?: boolean;
+  dirGone?: boolean | null;
+}
+
+describe.skipIf(!root)('cgroup backend as uid 65534', () => {
+  it('with no writable subtree, auto falls back to posix and probe() says why', async () => {
+    // This process's cgroup is owned by root: an unprivileged process may neither mkdir nor move there.
+    const { stdout } = await run(asNobody[0] as string, [...asNobody.slice(1), process.execPath, fixture('cgroup-probe-as-user.mjs')], { timeout: 60_000 });
+    const report = JSON.parse(stdout) as Report;
+    expect(report.uid).toBe(NOBODY);
+    const cgroup = report.probes.find((p) => p.backend === 'cgroup');
+    expect(cgroup?.available).toBe(false);
+    expect(cgroup?.reason).toMatch(/EACCES|may not/);
+    expect(report.auto).toBe('posix');
+  });
+
+  it('in a delegated subtree, the cgroup backend works: daemons stay members, kill empties, nothing is left', async () => {
+    const mount = findCgroup2Mount();
+    // Delegate as systemd does: the directory and cgroup.procs, cgroup.threads and
+    // cgroup.subtree_control chowned to the user; the user's process started inside it.
+    const dir = posix.join(mount.mountPoint, `pgtest-delegated-${process.pid}`);
+    mkdirSync(dir);
+    delegated = new Cgroup(dir);
+    for (const path of [dir, ...['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'].map((f) => posix.join(dir, f))]) {
+      chownSync(path, NOBODY, NOBODY);
+    }
+    // Start the unprivileged process inside the subtree with the same pre-exec step pg uses.
+    const { stdout } = await run(
+      PRE_EXEC_SHELL,
+      ['-c', PRE_EXEC_SCRIPT, dir, ...asNobody, process.execPath, fixture('cgroup-probe-as-user.mjs'), mount.mountPoint],
+      { timeout: 60_000 },
+    );
+    const report = JSON.parse(stdout) as Report;
+    expect(report.uid).toBe(NOBODY);
+    expect(report.probes.find((p) => p.backend === 'cgroup')?.available).toBe(true);
+    expect(report.auto).toBe('cgroup');
+    expect(report.id?.startsWith(`/pgtest-delegated-${process.pid}/pg/`)).toBe(true);
+    expect(report.members?.filter((c) => c === 'sleep 1000').length).toBe(2); // the setsid daemon too
+    expect(report.emptied).toBe(true);
+    expect(report.dirGone).toBe(true);
+  });
+});
