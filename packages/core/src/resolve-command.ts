@@ -23,7 +23,10 @@ export function resolveCommand(file: string, env: NodeJS.ProcessEnv, cwd: string
     const path = resolve(base, join(dir, file));
     const problem = executableProblem(path);
     if (problem === undefined) return path;
-    if (problem.code === 'EACCES') denied ??= path;
+    // As execvp: a file that exists but may not be run makes the result EACCES; a directory
+    // this user cannot search (say /root/.cargo/bin in the PATH of a process that dropped root)
+    // simply does not have the command.
+    if (problem.exists) denied ??= path;
   }
   if (denied !== undefined) {
     throw new SpawnError(`cannot run ${JSON.stringify(file)}: ${denied} is not executable (EACCES)`, { errno: 'EACCES' });
@@ -33,19 +36,26 @@ export function resolveCommand(file: string, env: NodeJS.ProcessEnv, cwd: string
   });
 }
 
-function executableProblem(path: string): { code: string; message: string } | undefined {
+interface Problem {
+  readonly code: string;
+  readonly message: string;
+  /** The file exists (it is the permission or the file type that is wrong). */
+  readonly exists: boolean;
+}
+
+function executableProblem(path: string): Problem | undefined {
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
-    return { code, message: code === 'ENOENT' ? `${path} does not exist (ENOENT)` : `${path}: ${code}` };
+    return { code, message: code === 'ENOENT' ? `${path} does not exist (ENOENT)` : `${path}: ${code}`, exists: false };
   }
-  if (!isFile) return { code: 'EACCES', message: `${path} is not a regular file (EACCES)` };
+  if (!isFile) return { code: 'EACCES', message: `${path} is not a regular file (EACCES)`, exists: true };
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    return { code: 'EACCES', message: `${path} is not executable (EACCES)` };
+    return { code: 'EACCES', message: `${path} is not executable (EACCES)`, exists: true };
   }
   return undefined;
 }

@@ -1,0 +1,94 @@
+// The whole conformance suite, run for real as uid 65534 (setpriv): once from this process's
+// root-owned cgroup, where `auto` must fall back to posix and the cgroup backend is skipped with
+// its probe's reason, and once from inside a delegated subtree (chowned as systemd delegates),
+// where the cgroup backend must pass every behaviour.
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
+
+const NOBODY = 65534;
+const SETPRIV = '/usr/bin/setpriv';
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const vitest = join(repo, 'node_modules/vitest/vitest.mjs');
+const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
+
+interface JsonReport {
+  numFailedTests: number;
+  testResults: { assertionResults: { fullName: string; status: string }[] }[];
+}
+
+let delegated: Cgroup | undefined;
+let out: string | undefined;
+
+afterEach(async () => {
+  if (delegated?.exists()) {
+    delegated.kill(); // whatever the run left behind (nothing, if it worked)
+    const empty = delegated.waitUntilEmpty();
+    empty.kick();
+    await empty;
+    await delegated.remove();
+  }
+  delegated = undefined;
+  if (out !== undefined) rmSync(out, { recursive: true, force: true });
+  out = undefined;
+});
+
+/** Runs the conformance suite as uid 65534, optionally placed in `dir` first; returns its JSON report. */
+function conformanceAsNobody(dir?: string): Promise<JsonReport> {
+  out = mkdtempSync(join(tmpdir(), 'pg-unprivileged-'));
+  chmodSync(out, 0o777);
+  const report = join(out, 'report.json');
+  const command = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${out}`, process.execPath, vitest];
+  // `--configLoader runner`: the default loader writes a bundled config under node_modules, which
+  // uid 65534 may not.
+  const args = [...command.slice(1), 'run', 'test/conformance', '--configLoader', 'runner', '--reporter', 'json', '--outputFile', report];
+  const [file, argv] = dir === undefined ? [command[0]!, args] : [PRE_EXEC_SHELL, ['-c', PRE_EXEC_SCRIPT, dir, command[0]!, ...args]];
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { cwd: repo, timeout: 240_000 }, (error, _stdout, stderr) => {
+      if (!existsSync(report)) return reject(new Error(`no report from the unprivileged run: ${error?.message}\n${stderr}`));
+      resolve(JSON.parse(readFileSync(report, 'utf8')) as JsonReport);
+    });
+  });
+}
+
+function statuses(report: JsonReport, backend: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const file of report.testResults) {
+    for (const test of file.assertionResults) {
+      if (!test.fullName.includes(`[${backend}]`)) continue;
+      counts[test.status] = (counts[test.status] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+describe.skipIf(!root)('the conformance suite as uid 65534', () => {
+  it('from a root-owned cgroup: cgroup is skipped with its reason, posix passes', async () => {
+    const report = await conformanceAsNobody();
+    expect(report.numFailedTests).toBe(0);
+    const names = report.testResults.flatMap((f) => f.assertionResults.map((t) => t.fullName));
+    expect(names.some((n) => /\[cgroup\] skipped: .*(EACCES|may not)/.test(n))).toBe(true);
+    expect(statuses(report, 'cgroup').passed ?? 0).toBe(0);
+    expect(statuses(report, 'posix').passed).toBeGreaterThan(20);
+  });
+
+  it('from a delegated subtree: the cgroup backend passes every behaviour', async () => {
+    const mount = findCgroup2Mount();
+    const dir = posix.join(mount.mountPoint, `pgtest-conformance-${process.pid}`);
+    mkdirSync(dir);
+    delegated = new Cgroup(dir);
+    for (const path of [dir, ...['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'].map((f) => posix.join(dir, f))]) {
+      chownSync(path, NOBODY, NOBODY);
+    }
+    const report = await conformanceAsNobody(dir);
+    expect(report.numFailedTests).toBe(0);
+    const cgroup = statuses(report, 'cgroup');
+    expect(cgroup.passed).toBeGreaterThan(20);
+    expect(cgroup.failed ?? 0).toBe(0);
+    expect(cgroup.skipped ?? 0).toBe(0);
+  });
+});
