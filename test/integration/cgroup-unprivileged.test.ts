@@ -10,7 +10,10 @@ const run = promisify(execFile);
 const NOBODY = 65534;
 const SETPRIV = '/usr/bin/setpriv';
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
-const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
+// uid 65534 keeps one capability, CAP_DAC_READ_SEARCH, so that it can read this checkout
+// wherever CI cloned it (a mktemp directory is mode 700). It bypasses only read and search
+// permission checks: every write (mkdir in a cgroup, cgroup.procs) is checked as for any user.
+const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
 
 let delegated: Cgroup | undefined;
 

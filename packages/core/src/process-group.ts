@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup, BackendName, GroupStats, Guarantees, Member } from './backend.js';
-import { InvalidOptionError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError } from './errors/index.js';
 import { Leader } from './leader.js';
 import { signalNumber, type SignalLike } from './signals.js';
 
@@ -38,6 +38,9 @@ export class ProcessGroup implements AsyncDisposable {
 
   readonly #group: BackendGroup;
   readonly #watch = new AbortController();
+  /** Seen empty: from here on nothing is signalled and members are `[]`. */
+  #closing = false;
+  /** What the group created has been removed. */
   #closed = false;
   #disposing: Promise<void> | undefined;
 
@@ -62,14 +65,14 @@ export class ProcessGroup implements AsyncDisposable {
 
   /** The live members now, `[{ pid, ppid, command }]`. */
   async members(): Promise<Member[]> {
-    if (this.#closed) return [];
-    return this.#group.members();
+    if (this.#closing) return [];
+    return (await this.#unlessClosed(() => this.#group.members())) ?? [];
   }
 
   /** Group-wide figures where the backend has them (memory, cpu, pids). */
   async stats(): Promise<GroupStats> {
-    if (this.#closed) return { pids: 0 };
-    return this.#group.stats();
+    if (this.#closing) return { pids: 0 };
+    return (await this.#unlessClosed(() => this.#group.stats())) ?? { pids: 0 };
   }
 
   /**
@@ -78,8 +81,8 @@ export class ProcessGroup implements AsyncDisposable {
    */
   async signal(signal: SignalLike): Promise<void> {
     const n = signalNumber(signal);
-    if (this.#closed) return;
-    await this.#group.signal(n);
+    if (this.#closing) return;
+    await this.#unlessClosed(() => this.#group.signal(n));
   }
 
   /**
@@ -91,9 +94,9 @@ export class ProcessGroup implements AsyncDisposable {
     const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
     const timeout = options.timeout ?? 5000;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
-    if (this.#closed) return;
-    await this.#group.signal(signal);
-    if (signal !== SIGKILL && signal !== SIGCONT) await this.#group.signal(SIGCONT);
+    if (this.#closing) return;
+    await this.#unlessClosed(() => this.#group.signal(signal));
+    if (signal !== SIGKILL && signal !== SIGCONT) await this.#unlessClosed(() => this.#group.signal(SIGCONT));
     const timer = new AbortController();
     const emptied = await Promise.race([
       this.empty.then(() => true),
@@ -105,8 +108,8 @@ export class ProcessGroup implements AsyncDisposable {
 
   /** SIGKILL to every member; resolves once the group is provably empty. */
   async kill(): Promise<void> {
-    if (this.#closed) return;
-    await this.#group.kill();
+    if (this.#closing) return this.empty;
+    await this.#unlessClosed(() => this.#group.kill());
     this.#group.kick?.();
     await this.empty;
   }
@@ -117,10 +120,26 @@ export class ProcessGroup implements AsyncDisposable {
     return this.#disposing;
   }
 
+  /**
+   * Runs a backend operation; if the group empties and is closed (its cgroup directory removed)
+   * while the operation runs, the `GroupGoneError` it then meets means "already done", not a
+   * failure. A group removed from outside, while this process had not seen it empty, still
+   * rejects with `GroupGoneError`.
+   */
+  async #unlessClosed<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (this.#closing && GroupGoneError.isInstance(error)) return undefined;
+      throw error;
+    }
+  }
+
   async #close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#closing) return;
+    this.#closing = true;
     this.#watch.abort();
     await this.#group.close();
+    this.#closed = true;
   }
 }

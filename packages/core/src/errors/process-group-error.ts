@@ -25,8 +25,14 @@ export class ProcessGroupError extends Error {
     this.errno = options.errno ?? systemCode(options.cause);
   }
 
-  static isInstance(value: unknown): value is ProcessGroupError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  /**
+   * Whether `value` is a pg error of this class: `ProcessGroupError.isInstance` matches every pg
+   * error, `GroupGoneError.isInstance` only those with its code. Works across package copies.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => unknown>(this: T, value: unknown): value is InstanceType<T> {
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[brand] !== true) return false;
+    const code = (this as unknown as { code?: unknown }).code;
+    return typeof code !== 'string' || (value as { code?: unknown }).code === code;
   }
 }
 

@@ -24,7 +24,11 @@ import { spawnChild } from '../spawn-child.js';
  */
 export async function spawnPlaced(group: Cgroup, request: SpawnRequest): Promise<{ child: ChildProcess; leader: Pidfd }> {
   const { file, args } = preExecArgs(group, request.file, request.args);
-  const child = await spawnChild(() => spawn(file, args, { cwd: request.cwd, env: request.env, stdio: request.stdio }));
+  // detached: the leader gets its own session, as on the posix backend, so every backend has the
+  // same semantics: a terminal's signals (Ctrl-C) reach this process only, never the members
+  // directly, and whoever runs the group decides what reaches them (`pg run` forwards them to the
+  // whole group once; without that, a member would see a terminal's SIGINT twice).
+  const child = await spawnChild(() => spawn(file, args, { cwd: request.cwd, env: request.env, stdio: request.stdio, detached: true }));
   // Race-free: our own child, and libuv reaps only later, from the event loop (no loop turn
   // has happened since spawn() returned: only ticks and microtasks).
   const leader = pidfdOpen(child.pid as number);

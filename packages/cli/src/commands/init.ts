@@ -1,0 +1,102 @@
+import { spawnGroup, type ProcessGroup } from '@pg/core';
+import { PidfdError, setChildSubreaper } from '@pg/pidfd';
+import { flag, parseCommandLine, type OptionSpec } from '../argv.js';
+import type { Command } from '../command.js';
+import { describeExit, exitCodeOf } from '../exit-status.js';
+import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
+import { markOwned, trackOwnedChildren } from '../init/owned-children.js';
+import { OrphanReaper } from '../init/reaper.js';
+import { warn, type Io, showHelp } from '../output.js';
+import { backendOption, commandOf, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+
+const spec = { ...spawnOptionSpec, verbose: { type: 'boolean', short: 'v' } } as const satisfies OptionSpec;
+
+const help = `Usage: pg init [options] [--] CMD [ARGS...]
+
+An init for containers (like tini): runs CMD as the leader of a process group, reaps every
+orphan that reparents to it, forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+SIGWINCH to every member of the group (not only the leader), and when the leader exits stops
+the rest of the group (SIGTERM, then SIGKILL after --stop-timeout) and exits with the leader's
+status: its exit code, or 128+N if signal N killed it.
+
+Works as PID 1 of a PID namespace (a container's entrypoint, or unshare --pid --fork) and as an
+ordinary process; on Linux it makes itself a child subreaper, so orphans of the group reparent
+to it rather than to the host's init.
+
+Options:
+  --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
+  --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
+  -v, --verbose        report each reaped orphan and forwarded signal on stderr
+  -h, --help           show this help
+
+Exit status: the leader's; 126 cannot execute CMD; 127 CMD not found; 1 failure; 2 usage error.`;
+
+/** `pg init`: a container init that knows its whole group. */
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'run a command as a container init: reap orphans, forward signals to the group',
+  help,
+  async run(argv, io) {
+    const line = parseCommandLine(argv, spec, true);
+    if (flag(line, 'help')) return showHelp(io, help);
+    const [file, args] = commandOf(line);
+    const backend = backendOption(line);
+    const stopTimeout = stopTimeoutOption(line);
+    const verbose = flag(line, 'verbose');
+    becomeSubreaper(io);
+    // Before anything is spawned, so every child_process child is known and never reaped here.
+    trackOwnedChildren();
+    const reaper = new OrphanReaper(
+      (r) => verbose && warn(io, `reaped orphan ${r.pid} (${r.signal ?? `exit ${r.exitCode}`})`),
+      (error) => warn(io, `cannot reap orphans, they will stay zombies: ${(error as Error).message}`),
+    );
+    // Handlers first: as PID 1, a signal without a handler is simply dropped by the kernel.
+    const forwarder = new SignalForwarder(
+      FORWARDED_SIGNALS,
+      (error, signal) => warn(io, `could not forward ${signal}: ${(error as Error).message}`),
+      (signal) => verbose && warn(io, `forwarding ${signal} to the group`),
+    );
+    forwarder.start();
+    reaper.start();
+    let group: ProcessGroup;
+    try {
+      group = await spawnGroup(file, args, { backend, stdio: 'inherit' });
+    } catch (error) {
+      await forwarder.stop();
+      reaper.stop();
+      const code = spawnFailureCode(error);
+      if (code === undefined) throw error;
+      warn(io, (error as Error).message);
+      return code;
+    }
+    const leader = group.leader as NonNullable<ProcessGroup['leader']>;
+    markOwned(leader.pid);
+    forwarder.attach(group);
+    const exit = await leader.exited;
+    if (verbose) warn(io, `leader ${leader.pid} ${describeExit(exit)}; stopping the rest of group ${group.id}`);
+    try {
+      await group.stop({ timeout: stopTimeout });
+    } finally {
+      await forwarder.stop();
+      reaper.reapAll();
+      reaper.stop();
+    }
+    return exitCodeOf(exit);
+  },
+};
+
+/**
+ * PR_SET_CHILD_SUBREAPER: orphans of the group reparent to us instead of the host's init, so
+ * they are reaped here. PID 1 of a namespace gets them anyway; elsewhere (not Linux, no FFI)
+ * pg init still forwards and stops, and says what it cannot do.
+ */
+function becomeSubreaper(io: Io): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setChildSubreaper(true);
+  } catch (error) {
+    if (process.pid !== 1) {
+      warn(io, `cannot become a child subreaper (${PidfdError.isInstance(error) ? error.code : String(error)}): orphans will reparent to the host's init`);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { spawnGroup, type ProcessGroup } from '@pg/core';
+import { flag, parseCommandLine, stringOption, type OptionSpec } from '../argv.js';
+import type { Command } from '../command.js';
+import { describeExit, exitCodeOf } from '../exit-status.js';
+import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
+import { printJson, warn, type Io, showHelp } from '../output.js';
+import { backendOption, commandOf, limitsOption, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+
+const spec = {
+  ...spawnOptionSpec,
+  name: { type: 'string' },
+  detach: { type: 'boolean', short: 'd' },
+  keep: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'limit-pids': { type: 'string' },
+  'limit-memory': { type: 'string' },
+} as const satisfies OptionSpec;
+
+const help = `Usage: pg run [options] [--] CMD [ARGS...]
+
+Runs CMD as the leader of a new process group.
+
+In the foreground, stdio is shared; SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+SIGWINCH are forwarded to every member of the group; when the leader exits, what is left of the
+group is stopped (SIGTERM, then SIGKILL after --stop-timeout) and pg exits with the leader's
+status: its exit code, or 128+N if signal N killed it.
+
+With --detach, pg prints the group's id on one line and returns while the group runs on, its
+stdio connected to /dev/null. Use the id (or --name) with pg ps and pg kill.
+
+Options:
+  --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
+  --name NAME          name the group (letters, digits, _ @ . -; at most 64)
+  -d, --detach         start the group and print its id
+  --keep               foreground: leave the rest of the group running when the leader exits
+  --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
+  --limit-pids N       at most N processes in the group (cgroup backend with the pids controller)
+  --limit-memory SIZE  memory limit, e.g. 512M, 2G (cgroup backend with the memory controller)
+  --json               with --detach: print {"id","backend","pid"} instead of the id
+  -h, --help           show this help
+
+Exit status: the leader's (foreground); 0 once started (--detach); 126 cannot execute CMD;
+127 CMD not found; 1 failure; 2 usage error.`;
+
+/** `pg run`: a command as a group, in the foreground or detached. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a command as a new process group (foreground or --detach)',
+  help,
+  async run(argv, io) {
+    const line = parseCommandLine(argv, spec, true);
+    if (flag(line, 'help')) return showHelp(io, help);
+    const [file, args] = commandOf(line);
+    const detach = flag(line, 'detach');
+    const options = {
+      backend: backendOption(line),
+      name: stringOption(line, 'name'),
+      limits: limitsOption(line),
+      stopTimeout: stopTimeoutOption(line),
+    };
+    // Handlers before the spawn, so no signal that reaches pg meanwhile is lost or kills pg.
+    const forwarder = new SignalForwarder(FORWARDED_SIGNALS, (error, signal) =>
+      warn(io, `could not forward ${signal} to the group: ${(error as Error).message}`),
+    );
+    if (!detach) forwarder.start();
+    let group: ProcessGroup;
+    try {
+      group = await spawnGroup(file, args, { ...options, stdio: detach ? 'ignore' : 'inherit' });
+    } catch (error) {
+      await forwarder.stop();
+      const code = spawnFailureCode(error);
+      if (code === undefined) throw error;
+      warn(io, (error as Error).message);
+      return code;
+    }
+    if (detach) {
+      if (flag(line, 'json')) printJson(io, { id: group.id, backend: group.backend, pid: group.leader?.pid });
+      else io.stdout.write(`${group.id}\n`);
+      // The group outlives pg: let go of the leader so Node does not wait for it.
+      group.leader?.process.unref();
+      return 0;
+    }
+    forwarder.attach(group);
+    return foreground(group, forwarder, options.stopTimeout, flag(line, 'keep'), io);
+  },
+};
+
+async function foreground(group: ProcessGroup, forwarder: SignalForwarder, stopTimeout: number, keep: boolean, io: Io): Promise<number> {
+  const exit = await (group.leader as NonNullable<ProcessGroup['leader']>).exited;
+  try {
+    if (!keep) await group.stop({ timeout: stopTimeout });
+  } catch (error) {
+    warn(io, `the leader ${describeExit(exit)}, but stopping the rest of group ${group.id} failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await forwarder.stop();
+  }
+  return exitCodeOf(exit);
+}
