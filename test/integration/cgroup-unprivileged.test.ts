@@ -1,21 +1,24 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
-import { fixture } from './cgroup-helpers.js';
+import { readableCheckout } from './readable-checkout.js';
 
 const run = promisify(execFile);
 const NOBODY = 65534;
 const SETPRIV = '/usr/bin/setpriv';
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
-// uid 65534 keeps one capability, CAP_DAC_READ_SEARCH, so that it can read this checkout
-// wherever CI cloned it (a mktemp directory is mode 700). It bypasses only read and search
-// permission checks: every write (mkdir in a cgroup, cgroup.procs) is checked as for any user.
-const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
+const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
 
 let delegated: Cgroup | undefined;
+// uid 65534 must be able to read the checkout (CI may clone into a mode-700 directory).
+let readable: ReturnType<typeof readableCheckout>;
+beforeAll(() => {
+  readable = readableCheckout();
+});
+afterAll(() => readable.cleanup());
 
 afterEach(async () => {
   // Kill whatever the unprivileged run left (nothing, if it worked) and remove the whole subtree.
@@ -42,7 +45,7 @@ interface Report {
 describe.skipIf(!root)('cgroup backend as uid 65534', () => {
   it('with no writable subtree, auto falls back to posix and probe() says why', async () => {
     // This process's cgroup is owned by root: an unprivileged process may neither mkdir nor move there.
-    const { stdout } = await run(asNobody[0] as string, [...asNobody.slice(1), process.execPath, fixture('cgroup-probe-as-user.mjs')], { timeout: 60_000 });
+    const { stdout } = await run(asNobody[0] as string, [...asNobody.slice(1), process.execPath, join(readable.path, 'test/fixtures/cgroup-probe-as-user.mjs')], { timeout: 60_000 });
     const report = JSON.parse(stdout) as Report;
     expect(report.uid).toBe(NOBODY);
     const cgroup = report.probes.find((p) => p.backend === 'cgroup');
@@ -64,7 +67,7 @@ describe.skipIf(!root)('cgroup backend as uid 65534', () => {
     // Start the unprivileged process inside the subtree with the same pre-exec step pg uses.
     const { stdout } = await run(
       PRE_EXEC_SHELL,
-      ['-c', PRE_EXEC_SCRIPT, dir, ...asNobody, process.execPath, fixture('cgroup-probe-as-user.mjs'), mount.mountPoint],
+      ['-c', PRE_EXEC_SCRIPT, dir, ...asNobody, process.execPath, join(readable.path, 'test/fixtures/cgroup-probe-as-user.mjs'), mount.mountPoint],
       { timeout: 60_000 },
     );
     const report = JSON.parse(stdout) as Report;

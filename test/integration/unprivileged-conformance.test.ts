@@ -6,19 +6,13 @@ import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
+import { readableCheckout } from './readable-checkout.js';
 
 const NOBODY = 65534;
 const SETPRIV = '/usr/bin/setpriv';
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const vitest = join(repo, 'node_modules/vitest/vitest.mjs');
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
-// uid 65534 keeps one capability, CAP_DAC_READ_SEARCH, so that it can read this checkout
-// wherever CI cloned it (a mktemp directory is mode 700). It bypasses only read and search
-// permission checks: every write (mkdir in a cgroup, cgroup.procs) is checked as for any user.
-const READ_ANYWHERE = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
 
 interface JsonReport {
   numFailedTests: number;
@@ -26,6 +20,11 @@ interface JsonReport {
 }
 
 let delegated: Cgroup | undefined;
+let readable: ReturnType<typeof readableCheckout>;
+beforeAll(() => {
+  readable = readableCheckout();
+});
+afterAll(() => readable.cleanup());
 let out: string | undefined;
 
 afterEach(async () => {
@@ -43,10 +42,12 @@ afterEach(async () => {
 
 /** Runs the conformance suite as uid 65534, optionally placed in `dir` first; returns its JSON report. */
 function conformanceAsNobody(dir?: string): Promise<JsonReport> {
+  const repo = readable.path;
+  const vitest = join(repo, 'node_modules/vitest/vitest.mjs');
   out = mkdtempSync(join(tmpdir(), 'pg-unprivileged-'));
   chmodSync(out, 0o777);
   const report = join(out, 'report.json');
-  const command = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...READ_ANYWHERE, 'env', `HOME=${out}`, process.execPath, vitest];
+  const command = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${out}`, process.execPath, vitest];
   // `--configLoader runner`: the default loader writes a bundled config under node_modules, which
   // uid 65534 may not.
   const args = [...command.slice(1), 'run', 'test/conformance', '--configLoader', 'runner', '--reporter', 'json', '--outputFile', report];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Backend, BackendGroup, Guarantees, SpawnRequest } from '../../backend.js';
 import { InvalidOptionError, UnsupportedError } from '../../errors/index.js';
 import { spawnChild } from '../spawn-child.js';
+import { listMarkedSessions, markerEnv } from './marker.js';
 import { PosixGroup } from './posix-group.js';
 
 const guarantees: Guarantees = Object.freeze({
@@ -18,6 +19,7 @@ const guarantees: Guarantees = Object.freeze({
     'A pid can be recycled between the scan that finds a member and the signal sent to it.',
     'Emptiness is found by scanning the process table, not by a kernel event.',
     'Resource limits (pids, memory) are not supported.',
+    'The leader is marked through its environment (PG_GROUP_OWNER, PG_GROUP_NAME) so that listGroups() can find the group; a member that clears its environment is still a member but no longer carries the mark.',
   ]),
 });
 
@@ -37,9 +39,8 @@ export const posixBackend: Backend = {
     if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
       throw new UnsupportedError('the posix backend cannot enforce limits (pids, memory): use the cgroup backend');
     }
-    const child = await spawnChild(() =>
-      spawn(request.file, request.args, { cwd: request.cwd, env: request.env, stdio: request.stdio, detached: true }),
-    );
+    const env = { ...request.env, ...(await markerEnv(request.name)) };
+    const child = await spawnChild(() => spawn(request.file, request.args, { cwd: request.cwd, env, stdio: request.stdio, detached: true }));
     return new PosixGroup(child.pid as number, child);
   },
   async attach(id: string): Promise<BackendGroup> {
@@ -48,9 +49,6 @@ export const posixBackend: Backend = {
     await group.assertExists();
     return group;
   },
-  async list() {
-    // A session carries no mark that pg made it, so there is nothing to find reliably.
-    return [];
-  },
+  list: listMarkedSessions,
 };
 
