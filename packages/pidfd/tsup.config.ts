@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { base } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  keepNames: true,
-});
+export default defineConfig({ ...base, entry: ['src/index.ts'] });
