@@ -45,6 +45,15 @@ export class Cgroup {
     try {
       mkdirSync(dir);
     } catch (error) {
+      // cgroup-v2.rst: mkdir fails with EAGAIN when an ancestor's limit on descendants or depth is reached.
+      if (fsCode(error) === 'EAGAIN') {
+        throw new CgroupError(
+          `creating cgroup ${dir} failed: EAGAIN: an ancestor's cgroup.max.descendants or cgroup.max.depth is reached; remove unused groups or raise the limit`,
+          'EAGAIN',
+          dir,
+          { cause: error },
+        );
+      }
       throw fsError('creating cgroup', dir, error);
     }
     return new Cgroup(dir);
@@ -131,7 +140,9 @@ export class Cgroup {
    * SIGKILL every process in the cgroup and below with one write of `1` to `cgroup.kill`
    * (Linux 5.14): atomic against concurrent forks and migrations. Returns once the signal is
    * sent, not once the processes are gone: await `waitUntilEmpty()`.
-   * @throws CgroupError `'EUNSUPPORTED'` before Linux 5.14 or on the root cgroup, which lack the file.
+   * @throws CgroupError `'EUNSUPPORTED'` before Linux 5.14 or on the root cgroup, which lack the
+   * file; `'ENOENT'` when the directory itself is gone (removed from outside: the processes that
+   * were in it may live on elsewhere, so "nothing to kill" would be a lie).
    */
   kill(): void {
     try {
@@ -140,8 +151,6 @@ export class Cgroup {
       if (CgroupError.isInstance(error) && error.code === 'ENOENT' && this.exists()) {
         throw new CgroupError(`${this.dir} has no cgroup.kill (needs Linux 5.14, not the root cgroup)`, 'EUNSUPPORTED', this.file('cgroup.kill'), { cause: error });
       }
-      // ENOENT with the directory gone: nothing is left to kill.
-      if (CgroupError.isInstance(error) && error.code === 'ENOENT') return;
       throw error;
     }
   }

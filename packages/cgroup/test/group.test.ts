@@ -21,7 +21,12 @@ describe('create, place, members, remove', () => {
     const group = freshGroup('place');
     expect(group.dir.startsWith(testBase().dir + '/')).toBe(true);
     const child = await spawnIn(group, '/bin/sleep', ['60']);
-    // The placed program keeps the spawned pid (exec, no extra fork) and is in the group.
+    // The placed program keeps the spawned pid (exec, no extra fork) and is in the group. The
+    // shell joins the group first and execs a moment later: wait for the exec.
+    const deadline = Date.now() + 10_000;
+    while (readFileSync(`/proc/${child.pid}/cmdline`, 'latin1') !== '/bin/sleep\x0060\x00' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
     expect(readFileSync(`/proc/${child.pid}/cmdline`, 'latin1')).toBe('/bin/sleep\x0060\x00');
     expect(cgroupPathOf(child.pid)).toBe(cgroupPathOfDir(group.dir, findCgroup2Mount()));
     expect(group.members()).toEqual([child.pid]);

@@ -51,7 +51,9 @@ export class ProcessGroup implements AsyncDisposable {
     this.id = group.id;
     this.#group = group;
     this.leader = group.child === undefined ? undefined : new Leader(group.child);
-    const leaderDone = this.leader?.exited;
+    // The leader's exit often empties the group: re-check soon rather than wait out the
+    // rate limit of the backend's empty event (cgroup.events: ~12 ms).
+    const leaderDone = this.leader?.exited.then(() => group.kick?.());
     this.empty = Promise.all([group.watchEmpty(this.#watch.signal), leaderDone]).then(() => this.#close());
     // `empty` is observed by kill/stop/dispose; a caller who never awaits it must not see an
     // unhandled rejection, while one who does still gets the error.

@@ -1,6 +1,6 @@
 import { CgroupError } from '@pg/cgroup';
 import { PidfdError } from '@pg/pidfd';
-import { GroupGoneError, PermissionError, ProcessGroupError, UnsupportedError } from '../../errors/index.js';
+import { GroupGoneError, PermissionError, ProcessGroupError, SpawnError, UnsupportedError } from '../../errors/index.js';
 
 /** Turn an error of @pg/cgroup or @pg/pidfd into the core error of the same kind. */
 export function toCoreError(error: unknown, groupId: string, doing: string): unknown {
@@ -19,4 +19,16 @@ export function toCoreError(error: unknown, groupId: string, doing: string): unk
     default:
       return new ProcessGroupError('ERR_PG_CGROUP', message, { cause: error, errno: /^E[A-Z0-9]+$/.test(error.code) ? error.code : undefined });
   }
+}
+
+/**
+ * An error while creating a group or starting its leader: a refusal stays a `PermissionError`
+ * (and a missing controller an `UnsupportedError`); anything else (EMFILE, EAGAIN from
+ * `cgroup.max.descendants`, …) is a `SpawnError`, since nothing was started.
+ */
+export function toSpawnError(error: unknown, groupId: string, doing: string): unknown {
+  const core = toCoreError(error, groupId, doing);
+  if (PermissionError.isInstance(core) || UnsupportedError.isInstance(core) || SpawnError.isInstance(core)) return core;
+  if (!ProcessGroupError.isInstance(core)) return core;
+  return new SpawnError(core.message, { cause: error, errno: core.errno });
 }

@@ -3,9 +3,9 @@ import { release } from 'node:os';
 import { applyLimits, Cgroup, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
-import { GroupGoneError, InvalidOptionError, PermissionError } from '../../errors/index.js';
+import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
 import { CgroupGroup } from './cgroup-group.js';
-import { toCoreError } from './errors.js';
+import { toCoreError, toSpawnError } from './errors.js';
 import { cgroupGuarantees } from './guarantees.js';
 import { dirOfId, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
@@ -59,13 +59,20 @@ export const cgroupBackend: Backend = {
 
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
     const found = groupBase();
-    if (!found.ok) throw new PermissionError(`cannot create a cgroup: ${found.reason}`, { errno: found.code });
+    if (!found.ok) {
+      const message = `cannot create a cgroup: ${found.reason}`;
+      if (found.code === 'EACCES' || found.code === 'EPERM' || found.code === 'ENOTWRITABLE') {
+        throw new PermissionError(message, { errno: found.code });
+      }
+      // Anything else (EMFILE, ENOMEM, …) is a failure to start, not a refusal.
+      throw new SpawnError(message, { errno: /^E[A-Z0-9]+$/.test(found.code) ? found.code : undefined });
+    }
     const base = found.base;
     let group: Cgroup;
     try {
       group = createGroup(base, request.name ?? 'group');
     } catch (error) {
-      throw toCoreError(error, base.dir, 'creating a group in');
+      throw toSpawnError(error, base.dir, 'creating a group in');
     }
     const id = idOfDir(group.dir);
     try {
@@ -78,7 +85,7 @@ export const cgroupBackend: Backend = {
     } catch (error) {
       // Leave nothing behind: whatever got in is killed, the directory and an empty base removed.
       await discard(group, base);
-      throw toCoreError(error, id, 'starting the leader in');
+      throw toSpawnError(error, id, 'starting the leader in');
     }
   },
 

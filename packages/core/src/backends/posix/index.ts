@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Backend, BackendGroup, Guarantees, SpawnRequest } from '../../backend.js';
-import { InvalidOptionError, UnsupportedError } from '../../errors/index.js';
+import { InvalidOptionError, SpawnError, UnsupportedError } from '../../errors/index.js';
 import { spawnChild } from '../spawn-child.js';
 import { listMarkedSessions, markerEnv } from './marker.js';
 import { PosixGroup } from './posix-group.js';
@@ -39,7 +39,12 @@ export const posixBackend: Backend = {
     if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
       throw new UnsupportedError('the posix backend cannot enforce limits (pids, memory): use the cgroup backend');
     }
-    const env = { ...request.env, ...(await markerEnv(request.name)) };
+    let env: NodeJS.ProcessEnv;
+    try {
+      env = { ...request.env, ...(await markerEnv(request.name)) };
+    } catch (error) {
+      throw new SpawnError(`could not prepare the leader's environment: ${(error as Error).message}`, { cause: error });
+    }
     const child = await spawnChild(() => spawn(request.file, request.args, { cwd: request.cwd, env, stdio: request.stdio, detached: true }));
     return new PosixGroup(child.pid as number, child);
   },

@@ -15,15 +15,19 @@ export const NAME_VARIABLE = 'PG_GROUP_NAME';
 
 /** The variables to add to a leader's environment. */
 export async function markerEnv(name: string | undefined): Promise<Record<string, string>> {
-  const me = await ownEntry();
-  const env: Record<string, string> = { [OWNER_VARIABLE]: `${process.pid}:${me?.startTime ?? ''}` };
+  const env: Record<string, string> = { [OWNER_VARIABLE]: `${process.pid}:${await ownStartTime()}` };
   if (name !== undefined) env[NAME_VARIABLE] = name;
   return env;
 }
 
-async function ownEntry(): Promise<ProcessEntry | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  return parseStat(await readFile('/proc/self/stat', 'latin1'));
+let ownStart: string | undefined;
+
+/** This process's start time, read once (it never changes); `''` where there is no /proc. */
+async function ownStartTime(): Promise<string> {
+  if (ownStart === undefined) {
+    ownStart = process.platform === 'linux' ? (parseStat(await readFile('/proc/self/stat', 'latin1'))?.startTime ?? '') : '';
+  }
+  return ownStart;
 }
 
 /**

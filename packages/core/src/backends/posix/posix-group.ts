@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
+import { ProcMember } from '../proc-member.js';
 import { commandOf, processTable, type ProcessEntry } from './proc-table.js';
 
 /** A signal pass that keeps finding new members this many times is a fork bomb: give up loudly. */
@@ -32,6 +33,8 @@ export class PosixGroup implements BackendGroup {
 
   async members(): Promise<Member[]> {
     const entries = await this.entries();
+    // On Linux the command is read lazily from /proc; elsewhere `ps` is asked for each now.
+    if (process.platform === 'linux') return entries.map((p) => new ProcMember(p.pid, p.ppid));
     return Promise.all(entries.map(async (p) => ({ pid: p.pid, ppid: p.ppid, command: await commandOf(p.pid) })));
   }
 

@@ -17,6 +17,16 @@ export interface ProcessEntry {
 
 const execFileAsync = promisify(execFile);
 
+/** How many `/proc/PID/stat` files are read at once. */
+const READ_BATCH = 64;
+
+/** A process that exited between the listing and the read is simply not there. */
+function ignoreGone(error: unknown): undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+  throw error;
+}
+
 /** Every process on the system: `/proc` on Linux, `ps` with an argument array elsewhere. */
 export function processTable(): Promise<ProcessEntry[]> {
   return process.platform === 'linux' ? procTable() : psTable();
@@ -36,8 +46,12 @@ async function procTable(): Promise<ProcessEntry[]> {
     const fresh = (await readdir('/proc')).filter((n) => /^\d+$/.test(n) && !seen.has(n));
     if (fresh.length === 0) return entries;
     for (const n of fresh) seen.add(n);
-    const read = await Promise.all(fresh.map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, () => undefined)));
-    for (const entry of read) if (entry !== undefined) entries.push(entry);
+    // In batches: one read per process at once would need as many fds as there are processes.
+    for (let i = 0; i < fresh.length; i += READ_BATCH) {
+      const batch = fresh.slice(i, i + READ_BATCH);
+      const read = await Promise.all(batch.map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, ignoreGone)));
+      for (const entry of read) if (entry !== undefined) entries.push(entry);
+    }
   }
 }
 

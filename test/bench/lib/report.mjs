@@ -1,0 +1,190 @@
+// Turns the bench's rows into a console table and BENCHMARKS.md, and judges the targets of the
+// Linux issue (issue 4) against the figures: met / not met, and by how much.
+import { ms, ratio, summarize } from './stats.mjs';
+
+const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty'];
+
+/** Adds `stats`, `ratio` (median over the baseline's median at the same scenario and N). */
+export function annotate(rows) {
+  for (const row of rows) row.stats = summarize(row.samples);
+  for (const row of rows) {
+    const base = rows.find((r) => r.scenario === row.scenario && r.n === row.n && r.baseline);
+    row.ratio = base && base.stats.n > 0 && row.stats.n > 0 ? row.stats.median / base.stats.median : NaN;
+    row.baselineName = base?.method;
+  }
+  return rows;
+}
+
+const range = (values) => {
+  if (!values || values.length === 0) return '';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+};
+
+function cells(row) {
+  const s = row.stats;
+  const outcome = row.skipped
+    ? `skipped: ${row.skipped}`
+    : row.found?.length
+      ? `found ${range(row.found)} of ${row.n}`
+      : row.survivors?.length
+        ? `survivors ${range(row.survivors)}`
+        : '';
+  const errors = row.errors?.length ? ` (${row.errors.length} failed: ${row.errors[0]})` : '';
+  return [row.scenario, row.n === 1 ? '' : String(row.n), row.method + (row.baseline ? ' (baseline)' : ''), ms(s.min), ms(s.median), ms(s.max), ratio(row.ratio), outcome + errors, String(s.n)];
+}
+
+const HEAD = ['scenario', 'N', 'method', 'min', 'median', 'max', '× baseline', 'found / survivors', 'reps'];
+
+/** The plain-text table for the terminal. */
+export function consoleTable(rows) {
+  const table = [HEAD, ...rows.map(cells)];
+  const widths = HEAD.map((_, i) => Math.min(60, Math.max(...table.map((r) => r[i].length))));
+  return table.map((r) => r.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+function markdownTable(rows) {
+  const esc = (c) => c.replaceAll('|', '\\|');
+  return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n');
+}
+
+/**
+ * The targets of issue 4, judged on the cgroup backend (the one they are written for):
+ * spawn ≤ 1.10× plain spawn; kill ≤ 1.15× raw cgroup.kill with 0 survivors (each N);
+ * members() for 1000 ≤ 0.5 ms. Returns [{ target, figure, verdict }].
+ */
+export function judgeTargets(rows, { cgroupProbe, rawCgroup }) {
+  if (!cgroupProbe?.available) {
+    const why = `not measured: the cgroup backend is unavailable here (${cgroupProbe?.reason ?? 'not probed'})`;
+    return ['spawn ≤ 1.10× plain spawn', 'kill ≤ 1.15× raw cgroup.kill, 0 survivors', 'members() for 1000 ≤ 0.5 ms'].map((target) => ({ target, figure: '–', verdict: why }));
+  }
+  const out = [];
+  const find = (scenario, method, n) => rows.find((r) => r.scenario === scenario && r.method === method && (n === undefined || r.n === n));
+  for (const regime of ['isolated', 'back-to-back']) {
+    const scenario = `spawn → exit, ${regime}`;
+    const empty = find(scenario, 'pg cgroup → empty, cleaned up');
+    const leader = find(scenario, 'pg cgroup → leader exit');
+    if (!empty || !leader) continue;
+    const over = (r) => `${((r / 1.1 - 1) * 100).toFixed(0)}% over`;
+    out.push({
+      target: `spawn ≤ 1.10× plain spawn (${regime})`,
+      figure: `→ leader exit ${ratio(leader.ratio)} (${ms(leader.stats.median)} vs ${ms(leader.stats.median / leader.ratio)}); → empty, cleaned up ${ratio(empty.ratio)} (${ms(empty.stats.median)})`,
+      verdict: leader.ratio <= 1.1 && empty.ratio <= 1.1 ? 'met' : leader.ratio <= 1.1 ? `met to the leader's exit; not met to empty: ${over(empty.ratio)}` : `not met: leader exit ${over(leader.ratio)}, empty ${over(empty.ratio)}`,
+    });
+  }
+  for (const r of rows.filter((x) => x.scenario === 'kill → empty' && x.method === 'pg cgroup kill()')) {
+    const worst = r.survivors.length ? Math.max(...r.survivors) : NaN;
+    const fast = rawCgroup.ok && r.ratio <= 1.15;
+    const verdict = !rawCgroup.ok
+      ? `not judged: raw cgroup.kill unavailable (${rawCgroup.reason})`
+      : fast && worst === 0
+        ? 'met'
+        : `not met: ${fast ? '' : `${((r.ratio / 1.15 - 1) * 100).toFixed(0)}% over the ratio`}${!fast && worst !== 0 ? '; ' : ''}${worst === 0 ? '' : `${worst} survivors`}`;
+    out.push({ target: `kill ≤ 1.15× raw cgroup.kill with 0 survivors (N=${r.n})`, figure: `${ratio(r.ratio)} (${ms(r.stats.median)}), survivors ${range(r.survivors)}`, verdict });
+  }
+  const list = find('list members', 'pg cgroup members()', 1000);
+  if (list) {
+    out.push({
+      target: 'members() for 1000 ≤ 0.5 ms',
+      figure: `${ms(list.stats.median)} median (found ${range(list.found)}); raw cgroup.procs ${ms(list.stats.median / list.ratio)}`,
+      verdict: list.stats.median <= 0.5 ? 'met' : `not met: ${(list.stats.median / 0.5).toFixed(1)}× the target`,
+    });
+  } else {
+    out.push({ target: 'members() for 1000 ≤ 0.5 ms', figure: '–', verdict: 'not measured (N=1000 not run)' });
+  }
+  return out;
+}
+
+/** BENCHMARKS.md. */
+export function markdown({ rows, machine, probes, rawCgroup, targets, notes, findings, argv, durationS }) {
+  const sections = SCENARIOS.map((s) => rows.filter((r) => r.scenario === s)).filter((r) => r.length > 0);
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`test/bench/run.mjs\`); do not edit by hand. One run, all methods
+side by side on the same machine, interleaved round-robin so load changes hit every method alike.
+Times are min / median / max over the repetitions shown; "× baseline" is the median over the
+baseline's median for the same scenario and N.
+
+## Machine
+
+| | |
+|---|---|
+| date | ${machine.date} |
+| CPU | ${machine.cpu} × ${machine.cores} |
+| memory | ${machine.memory} |
+| kernel | ${machine.kernel} |
+| Node | ${machine.node} |
+| load average (start → end) | ${machine.loadStart} → ${machine.loadEnd} |
+| cgroup2 for the raw peers | ${rawCgroup.reason} |
+| run | \`${['node test/bench/run.mjs', ...argv].join(' ')}\` (${durationS.toFixed(0)} s) |
+
+Backends probed: ${probes.map((p) => `**${p.backend}** ${p.available ? 'available' : 'unavailable'} (${p.reason})`).join('; ')}.
+
+## Targets (Linux issue)
+
+| target | figure | verdict |
+|---|---|---|
+${targets.map((t) => `| ${t.target} | ${t.figure} | ${t.verdict} |`).join('\n')}
+
+${findings.length ? `## Where pg's time goes\n\n${findings.join('\n\n')}\n\n` : ''}## Results
+
+${sections.map((r) => markdownTable(r)).join('\n\n')}
+
+## What each row measures
+
+${notes.map((n) => `- ${n}`).join('\n')}
+
+## Reproduce
+
+\`\`\`sh
+npm run bench                                         # builds, runs everything, rewrites BENCHMARKS.md
+node test/bench/run.mjs --sizes=10,100 --reps=0.3 --no-write   # a quick look, nothing written
+node test/bench/run.mjs --only=list,kill --tree-kill-1000       # one scenario set; tree-kill at N=1000 too
+\`\`\`
+Linux, as root (or in a delegated cgroup subtree) for the cgroup rows; the other rows run
+anywhere Linux has /proc. Every tree is found by a per-run token in its argv and killed by pid
+afterwards, escapers included, so a run leaves nothing behind.
+`;
+}
+
+/**
+ * Where pg's cgroup time goes, from the rows themselves (the kernel path pg is built on is the
+ * raw row; the rest is pg): one markdown paragraph per scenario with a cgroup row.
+ */
+export function analysis(rows) {
+  const out = [];
+  const med = (scenario, method, n) => rows.find((r) => r.scenario === scenario && r.method === method && (n === undefined || r.n === n))?.stats.median;
+  for (const regime of ['isolated', 'back-to-back']) {
+    const s = `spawn → exit, ${regime}`;
+    const [plain, raw, spawned, leader, empty] = [
+      med(s, 'child_process.spawn'),
+      med(s, 'raw cgroup (mkdir, sh pre-exec, rmdir)'),
+      med(s, 'pg cgroup: spawnGroup() resolved (part of the above)'),
+      med(s, 'pg cgroup → leader exit'),
+      med(s, 'pg cgroup → empty, cleaned up'),
+    ];
+    if ([plain, raw, spawned, leader, empty].some((x) => x === undefined)) continue;
+    out.push(
+      `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}. The kernel path pg's cgroup backend is built on (mkdir, \`/bin/sh\` pre-exec writing \`cgroup.procs\`, rmdir: the raw row) ${ms(raw)}, so placement alone costs ${ms(raw - plain)} over plain spawn` +
+        `${regime === 'isolated' ? ' (mostly the RCU grace period of the cgroup migration, see the spawn note; its length varies from ~7 to ~18 ms here, so in this regime differences between pg and the raw row of a few ms are within that spread)' : ''}. pg to the leader's exit: ${ms(leader)}, ${ms(leader - raw)} over the raw path; \`spawnGroup()\` alone resolves after ${ms(spawned)}: before it resolves, pg finds its base and creates the group (\`findGroupBase\`, mkdir), spawns through the same pre-exec step, opens a pidfd, and waits in \`placedOrExited()\` (packages/core/src/backends/cgroup/placement.ts) until \`cgroup.events\` shows \`populated 1\` or the leader has exited (the profile below finds the main thread idle most of that time: the cost is waiting, not JavaScript). ` +
+        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg learns of emptiness from inotify on \`cgroup.events\`, which the kernel rate-limits (reference/linux.md: ~12 ms after the previous notification), and re-reads the file on a short timer only after a kill (\`kick()\`), not after a natural exit.`,
+    );
+  }
+  for (const n of [10, 100, 1000]) {
+    const [raw, pg] = [med('kill → empty', 'raw cgroup.kill', n), med('kill → empty', 'pg cgroup kill()', n)];
+    if (raw === undefined || pg === undefined) continue;
+    if (pg <= raw) {
+      out.push(`**kill, N=${n}:** pg ${ms(pg)} against raw \`cgroup.kill\` → \`populated 0\` → rmdir ${ms(raw)}: no cost of pg's own shows at this size (the difference, ${ms(pg - raw)}, is within the spread of the two rows).`);
+      continue;
+    }
+    out.push(`**kill, N=${n}:** pg ${ms(pg)} against raw \`cgroup.kill\` → \`populated 0\` → rmdir ${ms(raw)}: pg adds ${ms(pg - raw)}. On top of the same kernel work, pg's \`kill()\` waits for its \`empty\` promise: the \`cgroup.events\` watcher (inotify plus the re-read timer \`kick()\` starts) *and* Node's \`exit\` event for the leader, then closes the group (pidfd close, rmdir, removal of the base when it is empty).`);
+  }
+  const [procs, members] = [med('list members', 'raw cgroup.procs read', 1000), med('list members', 'pg cgroup members()', 1000)];
+  if (procs !== undefined && members !== undefined) {
+    out.push(
+      `**members(), N=1000:** ${ms(members)} against ${ms(procs)} for the \`cgroup.procs\` read it starts with. The rest is \`describeMembers()\` (packages/core/src/backends/cgroup/members.ts): two \`fs.promises.readFile\` per member (/proc/PID/stat for ppid and state, /proc/PID/cmdline for the command), 2,000 open/fstat/read/close sequences through libuv's 4-thread pool, ~${((members - procs) / 1000 * 1000).toFixed(0)} µs per member. DESIGN.md asks for per-member details to be read lazily or on request: returning pids from \`cgroup.procs\` (ppid and command on demand) would bring it to the raw figure.`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+// npm run bench: pg against its peers, side by side, in one run on this machine. Prints a table
+// and writes BENCHMARKS.md at the repository root. See BENCHMARKS.md "Reproduce" for flags.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { probe } from '@pg/core';
+import { rawCgroupUsable } from './lib/cgroup-raw.mjs';
+import { analysis, annotate, consoleTable, judgeTargets, markdown } from './lib/report.mjs';
+import { profileMisses } from './lib/profile.mjs';
+import { reapAll } from './lib/tree.mjs';
+import { killScenario } from './scenarios/kill.mjs';
+import { listScenario } from './scenarios/list.mjs';
+import { sigtermScenario } from './scenarios/sigterm.mjs';
+import { spawnScenario } from './scenarios/spawn.mjs';
+
+const USAGE = `usage: node test/bench/run.mjs [--sizes=10,100,1000] [--reps=FACTOR] [--only=spawn,kill,list,sigterm]
+                             [--tree-kill-1000] [--no-profile] [--no-write] [--out=FILE]`;
+
+function parseArgs(argv) {
+  const o = { sizes: [10, 100, 1000], reps: 1, only: ['spawn', 'kill', 'list', 'sigterm'], treeKillAt1000: false, write: true, profile: true, out: fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) };
+  for (const arg of argv) {
+    const [key, value] = arg.split('=', 2);
+    if (key === '--sizes') o.sizes = value.split(',').map(Number);
+    else if (key === '--reps') o.reps = Number(value);
+    else if (key === '--only') o.only = value.split(',');
+    else if (key === '--tree-kill-1000') o.treeKillAt1000 = true;
+    else if (key === '--no-write') o.write = false;
+    else if (key === '--no-profile') o.profile = false;
+    else if (key === '--out') o.out = value;
+    else throw new TypeError(`Invalid argument: ${arg}. Expected one of:\n${USAGE}`);
+  }
+  if (!o.sizes.every((n) => Number.isInteger(n) && n >= 10 && n <= 5000)) throw new TypeError(`Invalid --sizes: ${o.sizes}. Expected integers from 10 to 5000.`);
+  if (!(o.reps > 0)) throw new TypeError(`Invalid --reps: ${o.reps}. Expected a factor > 0.`);
+  return o;
+}
+
+/** Repetitions per scenario and size, scaled by --reps (at least 1; 3 where a median matters). */
+const REPS = {
+  spawn: () => 200,
+  kill: (n) => (n <= 10 ? 15 : n <= 100 ? 7 : 3),
+  list: (n) => (n <= 100 ? 50 : 20),
+  sigterm: (n) => (n <= 10 ? 9 : n <= 100 ? 5 : 3),
+};
+const reps = (o, which, n) => Math.max(1, Math.round(REPS[which](n) * o.reps));
+
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const o = parseArgs(argv);
+  const started = Date.now();
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    kernel: `${os.type()} ${os.release()} ${os.machine()}`,
+    node: process.version,
+    loadStart: loadavg(),
+  };
+  const probes = await probe();
+  const backends = probes.filter((p) => p.available).map((p) => p.backend);
+  const rawCgroup = rawCgroupUsable();
+  const options = { backends, rawCgroup, treeKillAt1000: o.treeKillAt1000 };
+  const log = (line) => console.error(line);
+  log(`pg bench: backends ${backends.join(', ') || 'none'}; raw cgroup: ${rawCgroup.reason}; sizes ${o.sizes.join(', ')}`);
+  for (const p of probes.filter((x) => !x.available)) log(`  ${p.backend} unavailable: ${p.reason}`);
+
+  const rows = [];
+  if (o.only.includes('spawn')) {
+    log(`spawn → exit, isolated (${Math.round(reps(o, 'spawn', 1) / 2)} reps) and back-to-back (${reps(o, 'spawn', 1)} reps)`);
+    rows.push(...(await spawnScenario({ ...options, reps: reps(o, 'spawn', 1) })));
+  }
+  for (const n of o.sizes) {
+    if (o.only.includes('kill')) {
+      log(`kill → empty, N=${n} (${reps(o, 'kill', n)} reps)`);
+      rows.push(...(await killScenario(options, n, reps(o, 'kill', n), log)));
+    }
+    if (o.only.includes('list')) {
+      log(`list members, N=${n} (${reps(o, 'list', n)} reps)`);
+      rows.push(...(await listScenario(options, n, reps(o, 'list', n), log)));
+    }
+    if (o.only.includes('sigterm')) {
+      log(`SIGTERM to a forking tree, N=${n} (${reps(o, 'sigterm', n)} reps)`);
+      rows.push(...(await sigtermScenario(options, n, reps(o, 'sigterm', n), log)));
+    }
+  }
+  annotate(rows);
+  machine.loadEnd = loadavg();
+
+  const cgroupProbe = probes.find((p) => p.backend === 'cgroup');
+  const targets = judgeTargets(rows, { cgroupProbe, rawCgroup });
+  const profiles = o.profile ? await profileMisses(targets, log) : [];
+  const findings = [...analysis(rows), ...profiles];
+  const notes = [...NOTES, ...skippedNotes(rows)];
+  console.log(`\n${consoleTable(rows)}\n`);
+  console.log('Targets (Linux issue):');
+  const label = (v) => (v === 'met' ? 'MET    ' : v.startsWith('not met') ? 'NOT MET' : 'N/A    ');
+  for (const t of targets) console.log(`  ${label(t.verdict)}  ${t.target}: ${t.figure}${t.verdict === 'met' ? '' : ` (${t.verdict})`}`);
+  for (const p of findings) console.log(`\n${p}`);
+  if (o.write) {
+    writeFileSync(o.out, markdown({ rows, machine, probes, rawCgroup, targets, notes, findings, argv, durationS: (Date.now() - started) / 1000 }));
+    console.log(`\nwrote ${o.out}`);
+  }
+}
+
+const NOTES = [
+  'Trees: `test/fixtures/bench-tree.sh N TOKEN` forks N−1−N/10 sleepers and N/10 escapers that leave the session with `setsid -f` (a daemon\'s double fork), N live processes in all. Each trial starts a fresh tree and waits until all N have exec\'d before measuring.',
+  '**spawn → exit**: `/bin/true`, `stdio: \'ignore\'`, in two regimes. *Isolated*: 50 ms idle before each spawn, methods interleaved. *Back-to-back*: each method\'s spawns in one burst. They differ for cgroup placement only: writing a pid to `cgroup.procs` takes `cgroup_threadgroup_rwsem` for writing, which waits for an RCU grace period (~10–15 ms here) unless another migration happened in the last ~20 ms (cgroup2 is mounted here without `favordynmods`, which would remove that wait; `CLONE_INTO_CGROUP` would avoid the migration but needs a native fork). pg "→ leader exit" stops at `group.leader.exited` (like `child_process`\' `exit` event); "→ empty, cleaned up" at `group.empty`, when the group is seen empty and its cgroup directory removed. The raw cgroup row is the floor pg\'s cgroup backend builds on: mkdir, a `/bin/sh -c \'echo 0 > DIR/cgroup.procs && exec "$@"\'` pre-exec step, rmdir.',
+  '**kill → empty**: from the kill request until the method\'s own proof of emptiness: pg `kill()` resolving; raw `cgroup.kill` until `populated 0` in `cgroup.events` (inotify plus a 1 ms re-read) and rmdir; `kill(-pgid)` until a /proc scan finds no live process in the process group; tree-kill until its callback and every non-escaper it could reach is dead; execa until the leader\'s exit (execa\'s `kill()` signals the leader alone). **Survivors**: processes of the tree still alive (not zombies) 100 ms after that, found by the token in their argv. The bench kills every survivor by pid afterwards.',
+  '**list members**: one call; "found" is how many processes the method returned (N is the truth: only a cgroup sees the escapers). pg `members()` returns `{ pid, ppid, command }` for each member; `cgroup.procs` and the scans return bare pids.',
+  '**SIGTERM, forking tree**: `test/fixtures/bench-forking-tree.sh N TOKEN`: N/10 members fork a short `sleep` every 0.2 s while the signal is delivered, N/10 escapers, sleepers for the rest (about N in all). From the request until the method\'s proof of emptiness, as for kill; survivors counted 100 ms later.',
+];
+
+function skippedNotes(rows) {
+  const seen = new Set();
+  return rows
+    .filter((r) => r.skipped && !seen.has(`${r.method}${r.skipped}`) && seen.add(`${r.method}${r.skipped}`))
+    .map((r) => `**${r.method}** ${r.skipped}.`);
+}
+
+let exiting = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (exiting) return;
+    exiting = true;
+    console.error(`\n${signal}: killing every tree this run started…`);
+    reapAll().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => reapAll());
