@@ -41,6 +41,9 @@ export interface EventWait extends Promise<CgroupEvents> {
   kick(): void;
 }
 
+/** How long after `kick()` the file is re-read every millisecond. */
+const KICK_WINDOW_MS = 200;
+
 /**
  * Resolve with the events once `predicate` holds, e.g. `(e) => !e.populated` for "empty".
  *
@@ -48,7 +51,7 @@ export interface EventWait extends Promise<CgroupEvents> {
  * (inotify) sees it without a timer loop. But those notifications are rate-limited (about one per
  * 12 ms measured here, reference/linux.md): a change right after another is reported late. So the
  * file is read once after the watch is in place (nothing is missed between read and watch), on
- * every notification, and on a short back-off timer after `kick()`.
+ * every notification, and every millisecond for a short window after `kick()`.
  */
 export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => boolean, options: WaitOptions = {}): EventWait {
   let kick: () => void = () => {};
@@ -98,14 +101,16 @@ export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => 
     kick = () => {
       if (done) return;
       if (timer !== undefined) clearTimeout(timer);
-      let delay = 1;
+      // Re-read every millisecond for a short window: a kill of 1000 processes empties the group
+      // in ~35 ms, and a back-off would find it late. One read is a few microseconds; after the
+      // window, inotify (≤ ~12 ms late) covers whatever takes longer.
+      const until = Date.now() + KICK_WINDOW_MS;
       const tick = () => {
         check();
-        delay *= 2;
-        timer = delay <= 32 && !done ? setTimeout(tick, delay) : undefined;
+        timer = !done && Date.now() < until ? setTimeout(tick, 1) : undefined;
         if (options.ref === false) timer?.unref();
       };
-      timer = setTimeout(tick, delay);
+      timer = setTimeout(tick, 1);
       if (options.ref === false) timer.unref();
     };
   });
