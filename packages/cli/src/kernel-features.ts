@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { isChildSubreaper, ownPidfdId, PidfdError, pidfdSelf } from '@pg/pidfd';
 
@@ -46,29 +47,49 @@ function reason(error: unknown): string {
   return PidfdError.isInstance(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 }
 
-/** The cgroup v2 mount point from /proc/self/mountinfo (fstype `cgroup2`), or undefined. */
-export function cgroup2Mount(): string | undefined {
+/** The cgroup v2 mount point and its super options (`nsdelegate`, `favordynmods`, …). */
+function cgroup2MountInfo(): { mountPoint: string; options: string[] } | undefined {
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    // proc(5): fields up to " - ", then fstype, source, options; field 5 is the mount point.
+    // proc(5): fields up to " - ", then fstype, source, super options; field 5 is the mount point.
     const [before, after] = line.split(' - ');
-    if (after?.split(' ')[0] === 'cgroup2') return before?.split(' ')[4]?.replace(/\\040/g, ' ');
+    const [fstype, , options] = after?.split(' ') ?? [];
+    const mountPoint = before?.split(' ')[4]?.replace(/\\040/g, ' ');
+    if (fstype === 'cgroup2' && mountPoint !== undefined) return { mountPoint, options: options?.split(',') ?? [] };
   }
   return undefined;
 }
 
+/** Whether this kernel is at least `major.minor` (from `os.release()`). */
+function kernelAtLeast(major: number, minor: number): boolean {
+  const [a = 0, b = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
+  return a > major || (a === major && b >= minor);
+}
+
 function cgroupFeatures(): KernelFeature[] {
-  const mount = cgroup2Mount();
-  if (mount === undefined) return [{ feature: 'cgroup v2', found: false, detail: 'no cgroup2 file system in /proc/self/mountinfo' }];
+  const info = cgroup2MountInfo();
+  const mount = info?.mountPoint;
+  if (info === undefined || mount === undefined) return [{ feature: 'cgroup v2', found: false, detail: 'no cgroup2 file system in /proc/self/mountinfo' }];
   const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'))?.slice(3) ?? '/';
   const dir = join(mount, own);
   const features: KernelFeature[] = [{ feature: 'cgroup v2', found: true, detail: `mounted at ${mount}; this process is in ${own}` }];
   // cgroup.kill (5.14) exists in every non-root cgroup, never in the root: look where one is.
   const sample = own === '/' ? firstChild(mount) : dir;
-  const hasKill = sample !== undefined && existsSync(join(sample, 'cgroup.kill'));
+  // With no child cgroup to look in, the kernel version answers (cgroup.kill: Linux 5.14).
+  const hasKill = sample !== undefined ? existsSync(join(sample, 'cgroup.kill')) : kernelAtLeast(5, 14);
   features.push({
     feature: 'cgroup.kill',
     found: hasKill,
-    detail: hasKill ? 'atomic group SIGKILL (Linux 5.14+)' : sample === undefined ? 'cannot tell: the root cgroup never has cgroup.kill and no child cgroup exists to look in' : 'missing (Linux < 5.14)',
+    detail: hasKill ? 'atomic group SIGKILL (Linux 5.14+)' : 'missing (Linux < 5.14): kill() signals pid by pid',
+  });
+  // Moving a process into a cgroup waits for an RCU grace period unless favordynmods (Linux 6.0)
+  // keeps the lock in its slow-reader mode; pg places every leader that way.
+  const favored = info.options.includes('favordynmods');
+  features.push({
+    feature: 'favordynmods',
+    found: favored,
+    detail: favored
+      ? 'cgroup moves are fast (placing a leader costs no RCU grace period)'
+      : `not set: a spawn after a quiet spell may wait ~10 ms to place its leader; \`mount -o remount,favordynmods ${mount}\` (Linux 6.0+, root) removes the wait`,
   });
   const controllers = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim();
   features.push({

@@ -168,7 +168,7 @@ export function analysis(rows) {
     out.push(
       `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}. The kernel path pg's cgroup backend is built on (mkdir, \`/bin/sh\` pre-exec writing \`cgroup.procs\`, rmdir: the raw row) ${ms(raw)}, so placement alone costs ${ms(raw - plain)} over plain spawn` +
         `${regime === 'isolated' ? ' (mostly the RCU grace period of the cgroup migration, see the spawn note; its length varies from ~7 to ~18 ms here, so in this regime differences between pg and the raw row of a few ms are within that spread)' : ''}. pg to the leader's exit: ${ms(leader)}, ${ms(leader - raw)} over the raw path; \`spawnGroup()\` alone resolves after ${ms(spawned)}: before it resolves, pg finds its base and creates the group (\`findGroupBase\`, mkdir), spawns through the same pre-exec step, opens a pidfd, and waits in \`placedOrExited()\` (packages/core/src/backends/cgroup/placement.ts) until \`cgroup.events\` shows \`populated 1\` or the leader has exited (the profile below finds the main thread idle most of that time: the cost is waiting, not JavaScript). ` +
-        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg learns of emptiness from inotify on \`cgroup.events\`, which the kernel rate-limits (reference/linux.md: ~12 ms after the previous notification), and re-reads the file on a short timer only after a kill (\`kick()\`), not after a natural exit.`,
+        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg learns of emptiness from inotify on \`cgroup.events\`, which the kernel rate-limits (reference/linux.md: ~12 ms after the previous notification), and re-reads the file every millisecond for a short window after a kill or the leader's exit (\`kick()\`).`,
     );
   }
   for (const n of [10, 100, 1000]) {
@@ -183,7 +183,7 @@ export function analysis(rows) {
   const [procs, members] = [med('list members', 'raw cgroup.procs read', 1000), med('list members', 'pg cgroup members()', 1000)];
   if (procs !== undefined && members !== undefined) {
     out.push(
-      `**members(), N=1000:** ${ms(members)} against ${ms(procs)} for the \`cgroup.procs\` read it starts with. The rest is \`describeMembers()\` (packages/core/src/backends/cgroup/members.ts): two \`fs.promises.readFile\` per member (/proc/PID/stat for ppid and state, /proc/PID/cmdline for the command), 2,000 open/fstat/read/close sequences through libuv's 4-thread pool, ~${((members - procs) / 1000 * 1000).toFixed(0)} µs per member. DESIGN.md asks for per-member details to be read lazily or on request: returning pids from \`cgroup.procs\` (ppid and command on demand) would bring it to the raw figure.`,
+      `**members(), N=1000:** ${ms(members)} against ${ms(procs)} for the \`cgroup.procs\` read it starts with. The rest is one object per pid (\`ProcMember\`, packages/core/src/backends/proc-member.ts), ~${(((members - procs) / 1000) * 1000).toFixed(2)} µs per member: ppid and command are read from /proc only when a caller asks for them (DESIGN.md: per-member details are read lazily), so a caller that reads every command pays about 0.14 ms per member on top.`,
     );
   }
   return out;
