@@ -6,6 +6,11 @@ describe('parsePids', () => {
     expect(parsePids('12\n34\n12\n')).toEqual([12, 34]);
     expect(parsePids('')).toEqual([]);
   });
+
+  it('takes the last pid without a trailing newline, and never 0', () => {
+    expect(parsePids('4194304\n7')).toEqual([4194304, 7]);
+    expect(parsePids('0\n5\n')).toEqual([5]);
+  });
 });
 
 describe('parseFlatKeyed', () => {
