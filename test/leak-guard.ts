@@ -20,6 +20,8 @@ export function setup(): () => void {
       }
     }
     if (leaked.length > 0) {
+      // vitest reports a throwing teardown but keeps its exit status: set it too.
+      process.exitCode = 1;
       throw new Error(`tests left ${leaked.length} process(es) running (now killed):\n${leaked.map((p) => `  ${p.pid} ${p.command}`).join('\n')}`);
     }
   };
@@ -33,7 +35,11 @@ function marked(entry: string): { pid: number; command: string }[] {
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      // vitest's own workers are this process's children and may still be exiting: not a leak.
+      // What a test starts is a child of a worker, or an orphan.
+      if (Number(ppid) === process.pid) continue;
       if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)) continue;
       found.push({ pid, command: readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim() });
     } catch {
