@@ -1,4 +1,4 @@
-import { CT_PR_ALLFATAL, CT_PR_EV, CT_PR_PARAM, CTS } from './constants.js';
+import { CT_PR_ALLFATAL, CT_PR_EV, CT_PR_PARAM } from './constants.js';
 import { ContractError } from './errors.js';
 
 /** A process contract event, by the name `ctrun` and `ctstat` use. */

@@ -2,10 +2,10 @@ import { spawnGroup, type ProcessGroup } from '@pg/core';
 import { activate, isValidFdName, parseListenAddress, type ActivationSocket } from '@pg/listen-fds';
 import { flag, parseCommandLine, stringsOption, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
-import { describeExit, exitCodeOf } from '../exit-status.js';
+import { runInForeground } from '../foreground.js';
 import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
 import { warn, showHelp } from '../output.js';
-import { backendOption, commandOf, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+import { backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 import { UsageError } from '../usage-error.js';
 
 const spec = {
@@ -63,38 +63,15 @@ export const activateCommand: Command = {
     const sockets: ActivationSocket[] = addresses.map((a, i) => ({ socket: a, name: names[i] ?? 'unknown' }));
 
     const forwarder = new SignalForwarder(FORWARDED_SIGNALS, (error, signal) => warn(io, `could not forward ${signal}: ${(error as Error).message}`));
-    forwarder.start();
-    let group: ProcessGroup;
-    try {
-      // The group's leader is activate()'s pre-exec step, which execs CMD: LISTEN_PID is its pid.
+    // The group's leader is activate()'s pre-exec step, which execs CMD: LISTEN_PID is its pid.
+    const start = async (): Promise<ProcessGroup> => {
       const activation = await activate(file, args, {
         sockets,
         stdio: 'inherit',
-        // ProcessGroup's `leader` is optional (undefined for an attached group), which activate()'s
-        // adapter type does not accept as is: hand it the pid explicitly.
-        spawn: async (f, a, o) => {
-          const g = await spawnGroup(f, a, { backend, env: o.env, cwd: o.cwd, stdio: o.stdio });
-          return { group: g, pid: g.leader?.pid };
-        },
+        spawn: (f, a, o) => spawnGroup(f, a, { backend, env: o.env, cwd: o.cwd, stdio: o.stdio }),
       });
-      group = activation.child.group;
-    } catch (error) {
-      await forwarder.stop();
-      const code = spawnFailureCode(error);
-      if (code === undefined) throw error;
-      warn(io, (error as Error).message);
-      return code;
-    }
-    forwarder.attach(group);
-    const exit = await (group.leader as NonNullable<ProcessGroup['leader']>).exited;
-    try {
-      await group.stop({ timeout: stopTimeout });
-    } catch (error) {
-      warn(io, `the command ${describeExit(exit)}, but stopping the rest of group ${group.id} failed: ${(error as Error).message}`);
-      return 1;
-    } finally {
-      await forwarder.stop();
-    }
-    return exitCodeOf(exit);
+      return activation.child;
+    };
+    return runInForeground(io, start, { forwarder, stopTimeout });
   },
 };

@@ -2,12 +2,13 @@ import { spawnGroup, type ProcessGroup } from '@pg/core';
 import { PidfdError, setChildSubreaper } from '@pg/pidfd';
 import { flag, parseCommandLine, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
-import { describeExit, exitCodeOf } from '../exit-status.js';
+import { describeExit } from '../exit-status.js';
+import { runInForeground } from '../foreground.js';
 import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
 import { markOwned, trackOwnedChildren } from '../init/owned-children.js';
 import { OrphanReaper } from '../init/reaper.js';
 import { warn, type Io, showHelp } from '../output.js';
-import { backendOption, commandOf, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+import { backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 
 const spec = { ...spawnOptionSpec, verbose: { type: 'boolean', short: 'v' } } as const satisfies OptionSpec;
 
@@ -56,32 +57,19 @@ export const initCommand: Command = {
       (error, signal) => warn(io, `could not forward ${signal}: ${(error as Error).message}`),
       (signal) => verbose && warn(io, `forwarding ${signal} to the group`),
     );
-    forwarder.start();
     reaper.start();
-    let group: ProcessGroup;
-    try {
-      group = await spawnGroup(file, args, { backend, stdio: 'inherit' });
-    } catch (error) {
-      await forwarder.stop();
-      reaper.stop();
-      const code = spawnFailureCode(error);
-      if (code === undefined) throw error;
-      warn(io, (error as Error).message);
-      return code;
-    }
-    const leader = group.leader as NonNullable<ProcessGroup['leader']>;
-    markOwned(leader.pid);
-    forwarder.attach(group);
-    const exit = await leader.exited;
-    if (verbose) warn(io, `leader ${leader.pid} ${describeExit(exit)}; stopping the rest of group ${group.id}`);
-    try {
-      await group.stop({ timeout: stopTimeout });
-    } finally {
-      await forwarder.stop();
-      reaper.reapAll();
-      reaper.stop();
-    }
-    return exitCodeOf(exit);
+    return runInForeground(io, () => spawnGroup(file, args, { backend, stdio: 'inherit' }), {
+      forwarder,
+      stopTimeout,
+      started: (group) => markOwned((group.leader as NonNullable<ProcessGroup['leader']>).pid),
+      leaderExited: (exit, group) => {
+        if (verbose) warn(io, `leader ${group.leader?.pid} ${describeExit(exit)}; stopping the rest of group ${group.id}`);
+      },
+      finished: () => {
+        reaper.reapAll();
+        reaper.stop();
+      },
+    });
   },
 };
 

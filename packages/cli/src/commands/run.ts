@@ -1,9 +1,9 @@
 import { spawnGroup, type ProcessGroup } from '@pg/core';
 import { flag, parseCommandLine, stringOption, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
-import { describeExit, exitCodeOf } from '../exit-status.js';
+import { runInForeground } from '../foreground.js';
 import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
-import { printJson, warn, type Io, showHelp } from '../output.js';
+import { printJson, warn, showHelp } from '../output.js';
 import { backendOption, commandOf, limitsOption, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 
 const spec = {
@@ -58,42 +58,30 @@ export const runCommand: Command = {
       limits: limitsOption(line),
       stopTimeout: stopTimeoutOption(line),
     };
-    // Handlers before the spawn, so no signal that reaches pg meanwhile is lost or kills pg.
-    const forwarder = new SignalForwarder(FORWARDED_SIGNALS, (error, signal) =>
-      warn(io, `could not forward ${signal} to the group: ${(error as Error).message}`),
-    );
-    if (!detach) forwarder.start();
-    let group: ProcessGroup;
-    try {
-      group = await spawnGroup(file, args, { ...options, stdio: detach ? 'ignore' : 'inherit' });
-    } catch (error) {
-      await forwarder.stop();
-      const code = spawnFailureCode(error);
-      if (code === undefined) throw error;
-      warn(io, (error as Error).message);
-      return code;
-    }
     if (detach) {
+      let group: ProcessGroup;
+      try {
+        group = await spawnGroup(file, args, { ...options, stdio: 'ignore' });
+      } catch (error) {
+        const code = spawnFailureCode(error);
+        if (code === undefined) throw error;
+        warn(io, (error as Error).message);
+        return code;
+      }
       if (flag(line, 'json')) printJson(io, { id: group.id, backend: group.backend, pid: group.leader?.pid });
       else io.stdout.write(`${group.id}\n`);
       // The group outlives pg: let go of the leader so Node does not wait for it.
       group.leader?.process.unref();
       return 0;
     }
-    forwarder.attach(group);
-    return foreground(group, forwarder, options.stopTimeout, flag(line, 'keep'), io);
+    // Signal handlers go in before the spawn, so no signal that reaches pg meanwhile is lost or kills pg.
+    const forwarder = new SignalForwarder(FORWARDED_SIGNALS, (error, signal) =>
+      warn(io, `could not forward ${signal} to the group: ${(error as Error).message}`),
+    );
+    return runInForeground(io, () => spawnGroup(file, args, { ...options, stdio: 'inherit' }), {
+      forwarder,
+      stopTimeout: options.stopTimeout,
+      keep: flag(line, 'keep'),
+    });
   },
 };
-
-async function foreground(group: ProcessGroup, forwarder: SignalForwarder, stopTimeout: number, keep: boolean, io: Io): Promise<number> {
-  const exit = await (group.leader as NonNullable<ProcessGroup['leader']>).exited;
-  try {
-    if (!keep) await group.stop({ timeout: stopTimeout });
-  } catch (error) {
-    warn(io, `the leader ${describeExit(exit)}, but stopping the rest of group ${group.id} failed: ${(error as Error).message}`);
-    return 1;
-  } finally {
-    await forwarder.stop();
-  }
-  return exitCodeOf(exit);
-}
