@@ -2,9 +2,9 @@
 // variables with its own pid and pidfd id, and libsystemd's own receiver accepts them.
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { activate, describeFd, ListenFdsError } from '@pg/listen-fds';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpGet } from './http-get.js';
 
 const SERVICE = new URL('../fixtures/listen-fds-http-service.mjs', import.meta.url).pathname;
 const REPORT = new URL('../fixtures/listen-fds-report.mjs', import.meta.url).pathname;
@@ -53,16 +53,6 @@ function output(child: ChildProcess): Promise<string> {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
-  });
-}
-
-function httpGet(port: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
-    }).on('error', reject);
   });
 }
 

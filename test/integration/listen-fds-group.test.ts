@@ -1,28 +1,18 @@
 // activate() composes with spawnGroup: the activated program is the leader of a group on every
 // backend available here (the cgroup backend adds its own pre-exec step), it sees its own pid and
 // pidfd id, serves from the passed socket, and the whole group is killed at the end.
-import { get } from 'node:http';
 import { activate, describeFd } from '@pg/listen-fds';
 import { pidfdOpen } from '@pg/pidfd';
 import { spawnGroup, type ProcessGroup } from '@pg/core';
 import { afterEach, expect, it } from 'vitest';
 import { forEachBackend } from '../conformance/harness.js';
+import { httpGet } from './http-get.js';
 
 const SERVICE = new URL('../fixtures/listen-fds-http-service.mjs', import.meta.url).pathname;
 const groups: ProcessGroup[] = [];
 afterEach(async () => {
   await Promise.all(groups.splice(0).map((g) => g[Symbol.asyncDispose]()));
 });
-
-function httpGet(port: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
-    }).on('error', reject);
-  });
-}
 
 forEachBackend('activate() with spawnGroup as the spawn adapter', (backend) => {
   it('starts the activated service as the leader of a group', async () => {

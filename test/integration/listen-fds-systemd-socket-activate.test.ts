@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpGet } from './http-get.js';
 
 const SERVICE = new URL('../fixtures/listen-fds-http-service.mjs', import.meta.url).pathname;
 const EXAMPLE = new URL('../../examples/socket-activated-http/server.mjs', import.meta.url).pathname;
@@ -46,16 +47,6 @@ async function activateWithSystemd(args: string[]): Promise<{ child: ChildProces
     if (!err.includes('in use')) throw new Error(`systemd-socket-activate failed: ${err}`);
   }
   throw new Error('no free port after 5 attempts');
-}
-
-function httpGet(port: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
-    }).on('error', reject);
-  });
 }
 
 describe('listenFds under systemd-socket-activate', () => {
