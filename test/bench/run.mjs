@@ -7,7 +7,7 @@ import { probe } from '@pg/core';
 import { rawCgroupUsable } from './lib/cgroup-raw.mjs';
 import { analysis, annotate, consoleTable, judgeTargets, markdown } from './lib/report.mjs';
 import { profileMisses } from './lib/profile.mjs';
-import { reapAll } from './lib/tree.mjs';
+import { runReaping } from './lib/tree.mjs';
 import { killScenario } from './scenarios/kill.mjs';
 import { listScenario } from './scenarios/list.mjs';
 import { sigtermScenario } from './scenarios/sigterm.mjs';
@@ -120,19 +120,4 @@ function skippedNotes(rows) {
     .map((r) => `**${r.method}** ${r.skipped}.`);
 }
 
-let exiting = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (exiting) return;
-    exiting = true;
-    console.error(`\n${signal}: killing every tree this run started…`);
-    reapAll().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => reapAll());
+runReaping(main, { onSignal: (signal) => console.error(`\n${signal}: killing every tree this run started…`) });

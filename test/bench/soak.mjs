@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { spawnGroup } from '@pg/core';
 import { cgroup2Mount } from './lib/cgroup-raw.mjs';
 import { findByToken, zombieChildren } from './lib/proc.mjs';
-import { TREE, newToken, reap, reapAll } from './lib/tree.mjs';
+import { TREE, newToken, reap, runReaping } from './lib/tree.mjs';
 
 const USAGE = 'usage: node test/bench/soak.mjs [--cycles N] [--backend auto|cgroup|posix|contract]';
 
@@ -138,18 +138,4 @@ function judge(samples) {
   ];
 }
 
-let exiting = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (exiting) return;
-    exiting = true;
-    reapAll().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => reapAll());
+runReaping(main);

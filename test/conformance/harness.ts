@@ -4,12 +4,11 @@
  * so the report says what was skipped and why.
  */
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterEach, describe } from 'vitest';
+import { alive, fixture, until } from '../helpers/proc.js';
 import { probe, spawnGroup, type BackendName, type ProcessGroup, type SpawnGroupOptions } from '@pg/core';
 
-export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 export const probes = await probe();
 
@@ -63,27 +62,7 @@ export async function line(group: ProcessGroup, pattern: RegExp): Promise<RegExp
   throw new Error(`the leader closed stdout before printing ${pattern}`);
 }
 
-/** Polls `condition` (a kernel-observed state) until true; fails after `limitMs`. */
-export async function until(condition: () => Promise<boolean> | boolean, what: string, limitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, wait));
-  }
-}
 
-/** Whether a pid is a live, non-zombie process (a zombie answers kill(pid, 0) too). */
-export async function alive(pid: number): Promise<boolean> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves with true if `promise` settles within `ms`, false otherwise. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -100,4 +79,4 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-export { once };
+export { alive, fixture, once, until };

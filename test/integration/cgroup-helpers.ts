@@ -1,11 +1,10 @@
 // Shared by the cgroup-*.test.ts integration tests: start groups, find their directories, check
 // that nothing of theirs survives. Real processes and cgroups only.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { cgroupPathOf, findCgroup2Mount } from '@pg/cgroup';
 import type { ProcessGroup } from '@pg/core';
+import { alive, fixture, until } from '../helpers/proc.js';
 
-export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** The directory of a cgroup group id (a cgroup path). */
 export function dirOf(id: string): string {
@@ -13,16 +12,6 @@ export function dirOf(id: string): string {
   return mount.root === '/' ? `${mount.mountPoint}${id}` : `${mount.mountPoint}${id.slice(mount.root.length)}`;
 }
 
-/** Whether `pid` is a live process (a zombie is not: it has exited and awaits reaping). */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Every live process whose cgroup is `id` or below it, found by a full /proc scan (not cgroup.procs). */
 export function livePidsIn(id: string): number[] {
@@ -41,15 +30,6 @@ export function livePidsIn(id: string): number[] {
   return out;
 }
 
-/** Polls a kernel-observed condition with generous limits; never a timing assertion. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, wait));
-  }
-}
 
 const groups: ProcessGroup[] = [];
 
@@ -63,3 +43,5 @@ export function track(group: ProcessGroup): ProcessGroup {
 export async function disposeAll(): Promise<void> {
   await Promise.all(groups.splice(0).map((g) => g[Symbol.asyncDispose]()));
 }
+
+export { alive, fixture, until };

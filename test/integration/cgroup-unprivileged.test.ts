@@ -1,16 +1,13 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
-import { readableCheckout } from './readable-checkout.js';
+import { findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL, type Cgroup } from '@pg/cgroup';
+import { AS_NOBODY as asNobody, delegateSubtree, discardSubtree, NOBODY, readableCheckout, SETPRIV } from './unprivileged.js';
 
 const run = promisify(execFile);
-const NOBODY = 65534;
-const SETPRIV = '/usr/bin/setpriv';
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
-const asNobody = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
 
 let delegated: Cgroup | undefined;
 // uid 65534 must be able to read the checkout (CI may clone into a mode-700 directory).
@@ -21,14 +18,7 @@ beforeAll(() => {
 afterAll(() => readable.cleanup());
 
 afterEach(async () => {
-  // Kill whatever the unprivileged run left (nothing, if it worked) and remove the whole subtree.
-  if (delegated !== undefined && delegated.exists()) {
-    delegated.kill();
-    const empty = delegated.waitUntilEmpty();
-    empty.kick();
-    await empty;
-    await delegated.remove();
-  }
+  await discardSubtree(delegated);
   delegated = undefined;
 });
 
@@ -56,14 +46,9 @@ describe.skipIf(!root)('cgroup backend as uid 65534', () => {
 
   it('in a delegated subtree, the cgroup backend works: daemons stay members, kill empties, nothing is left', async () => {
     const mount = findCgroup2Mount();
-    // Delegate as systemd does: the directory and cgroup.procs, cgroup.threads and
-    // cgroup.subtree_control chowned to the user; the user's process started inside it.
-    const dir = posix.join(mount.mountPoint, `pgtest-delegated-${process.pid}`);
-    mkdirSync(dir);
-    delegated = new Cgroup(dir);
-    for (const path of [dir, ...['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'].map((f) => posix.join(dir, f))]) {
-      chownSync(path, NOBODY, NOBODY);
-    }
+    // Delegate as systemd does; the user's process is started inside the subtree.
+    delegated = delegateSubtree(`pgtest-delegated-${process.pid}`);
+    const dir = delegated.dir;
     // Start the unprivileged process inside the subtree with the same pre-exec step pg uses.
     const { stdout } = await run(
       PRE_EXEC_SHELL,

@@ -3,15 +3,13 @@
 // its probe's reason, and once from inside a delegated subtree (chowned as systemd delegates),
 // where the cgroup backend must pass every behaviour.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
-import { readableCheckout } from './readable-checkout.js';
+import { PRE_EXEC_SCRIPT, PRE_EXEC_SHELL, type Cgroup } from '@pg/cgroup';
+import { AS_NOBODY, delegateSubtree, discardSubtree, readableCheckout, SETPRIV } from './unprivileged.js';
 
-const NOBODY = 65534;
-const SETPRIV = '/usr/bin/setpriv';
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
 
 interface JsonReport {
@@ -28,13 +26,7 @@ afterAll(() => readable.cleanup());
 let out: string | undefined;
 
 afterEach(async () => {
-  if (delegated?.exists()) {
-    delegated.kill(); // whatever the run left behind (nothing, if it worked)
-    const empty = delegated.waitUntilEmpty();
-    empty.kick();
-    await empty;
-    await delegated.remove();
-  }
+  await discardSubtree(delegated);
   delegated = undefined;
   if (out !== undefined) rmSync(out, { recursive: true, force: true });
   out = undefined;
@@ -47,7 +39,7 @@ function conformanceAsNobody(dir?: string): Promise<JsonReport> {
   out = mkdtempSync(join(tmpdir(), 'pg-unprivileged-'));
   chmodSync(out, 0o777);
   const report = join(out, 'report.json');
-  const command = [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${out}`, process.execPath, vitest];
+  const command = [...AS_NOBODY, 'env', `HOME=${out}`, process.execPath, vitest];
   // `--configLoader runner`: the default loader writes a bundled config under node_modules, which
   // uid 65534 may not.
   const args = [...command.slice(1), 'run', 'test/conformance', '--configLoader', 'runner', '--reporter', 'json', '--outputFile', report];
@@ -82,14 +74,8 @@ describe.skipIf(!root)('the conformance suite as uid 65534', () => {
   });
 
   it('from a delegated subtree: the cgroup backend passes every behaviour', async () => {
-    const mount = findCgroup2Mount();
-    const dir = posix.join(mount.mountPoint, `pgtest-conformance-${process.pid}`);
-    mkdirSync(dir);
-    delegated = new Cgroup(dir);
-    for (const path of [dir, ...['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'].map((f) => posix.join(dir, f))]) {
-      chownSync(path, NOBODY, NOBODY);
-    }
-    const report = await conformanceAsNobody(dir);
+    delegated = delegateSubtree(`pgtest-conformance-${process.pid}`);
+    const report = await conformanceAsNobody(delegated.dir);
     expect(report.numFailedTests).toBe(0);
     const cgroup = statuses(report, 'cgroup');
     expect(cgroup.passed).toBeGreaterThan(20);

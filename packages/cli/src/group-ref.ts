@@ -1,5 +1,4 @@
-import { InvalidOptionError, listGroups, openGroup, type GroupInfo, type ProcessGroup } from '@pg/core';
-import { isGroupGone } from './group-gone.js';
+import { GroupGoneError, InvalidOptionError, listGroups, openGroup, type GroupInfo, type ProcessGroup } from '@pg/core';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -16,7 +15,7 @@ export async function openGroupRef(ref: string): Promise<ProcessGroup> {
   try {
     group = await openGroup(match?.id ?? ref, match === undefined ? {} : { backend: match.backend });
   } catch (error) {
-    if (isGroupGone(error)) {
+    if (GroupGoneError.isInstance(error)) {
       throw new UsageError(`no group ${JSON.stringify(ref)}: no group has that id or name`);
     }
     if (error instanceof InvalidOptionError) throw new UsageError(`no group ${JSON.stringify(ref)}: ${error.message}`);

@@ -84,7 +84,7 @@ export class ProcessGroup implements AsyncDisposable {
   async signal(signal: SignalLike): Promise<void> {
     const n = signalNumber(signal);
     if (this.#closing) return;
-    await this.#unlessClosed(() => this.#group.signal(n));
+    await this.#deliver(n);
   }
 
   /**
@@ -97,8 +97,8 @@ export class ProcessGroup implements AsyncDisposable {
     const timeout = options.timeout ?? 5000;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
     if (this.#closing) return;
-    await this.#unlessClosed(() => this.#group.signal(signal));
-    if (signal !== SIGKILL && signal !== SIGCONT) await this.#unlessClosed(() => this.#group.signal(SIGCONT));
+    await this.#deliver(signal);
+    if (signal !== SIGKILL && signal !== SIGCONT) await this.#deliver(SIGCONT);
     const timer = new AbortController();
     const emptied = await Promise.race([
       this.empty.then(() => true),
@@ -120,6 +120,12 @@ export class ProcessGroup implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     this.#disposing ??= this.kill();
     return this.#disposing;
+  }
+
+  /** One signal to every member; after a SIGKILL, emptiness is worth re-checking soon. */
+  async #deliver(signal: number): Promise<void> {
+    await this.#unlessClosed(() => this.#group.signal(signal));
+    if (signal === SIGKILL) this.#group.kick?.();
   }
 
   /**

@@ -28,8 +28,7 @@ export function effectiveChoice(option: unknown): BackendChoice {
 export function loadBackend(name: BackendName): Promise<Backend> {
   let backend = loaded.get(name);
   if (backend === undefined) {
-    const loader = backendLoaders[name];
-    backend = loader === undefined ? Promise.reject(new Error(`backend "${name}" is not part of this build of @pg/core`)) : loader();
+    backend = backendLoaders[name]();
     loaded.set(name, backend);
   }
   return backend;
@@ -58,6 +57,12 @@ function probeOnce(name: BackendName, fresh: boolean): Promise<ProbeResult> {
  */
 export function probe(): Promise<ProbeResult[]> {
   return Promise.all(backendOrder.map((name) => probeOnce(name, true)));
+}
+
+/** The backends that work here (probed once per process), strongest first. */
+export async function availableBackends(): Promise<Backend[]> {
+  const results = await Promise.all(backendOrder.map((name) => probeOnce(name, false)));
+  return Promise.all(results.filter((r) => r.available).map((r) => loadBackend(r.backend)));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { selectBackend, effectiveChoice, loadBackend } from './select.js';
-import { backendOrder } from './backends/registry.js';
+import { availableBackends, effectiveChoice, selectBackend } from './select.js';
 import type { GroupInfo } from './backend.js';
 import { GroupGoneError, InvalidOptionError } from './errors/index.js';
 import { validateSpawn, type SpawnGroupOptions } from './options.js';
@@ -56,10 +55,8 @@ export async function openGroup(id: string, options: { backend?: SpawnGroupOptio
     const backend = await selectBackend(choice);
     return new ProcessGroup(backend.name, backend.guarantees(), await backend.attach(id));
   }
-  for (const name of backendOrder) {
-    const backend = await loadBackend(name).catch(() => undefined);
-    if (backend === undefined || !backend.recognizes(id) || !(await backend.probe()).available) continue;
-    return new ProcessGroup(backend.name, backend.guarantees(), await backend.attach(id));
+  for (const backend of await availableBackends()) {
+    if (backend.recognizes(id)) return new ProcessGroup(backend.name, backend.guarantees(), await backend.attach(id));
   }
   throw new GroupGoneError(id, `no available backend recognizes the group id ${JSON.stringify(id)}`);
 }
@@ -70,10 +67,6 @@ export async function openGroup(id: string, options: { backend?: SpawnGroupOptio
  */
 export async function listGroups(): Promise<GroupInfo[]> {
   const all: GroupInfo[] = [];
-  for (const name of backendOrder) {
-    const backend = await loadBackend(name).catch(() => undefined);
-    if (backend === undefined || !(await backend.probe()).available) continue;
-    all.push(...(await backend.list()));
-  }
+  for (const backend of await availableBackends()) all.push(...(await backend.list()));
   return all;
 }

@@ -91,3 +91,25 @@ export async function reap(token) {
 export async function reapAll() {
   for (const token of [...live]) await reap(token);
 }
+
+/**
+ * Runs `main`, then reaps every tree it left; SIGINT or SIGTERM reaps them too before exiting 130,
+ * so an interrupted run leaves no process behind. A failure of `main` sets exit code 1.
+ */
+export function runReaping(main, { onSignal } = {}) {
+  let exiting = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (exiting) return;
+      exiting = true;
+      onSignal?.(signal);
+      reapAll().finally(() => process.exit(130));
+    });
+  }
+  return main()
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => reapAll());
+}

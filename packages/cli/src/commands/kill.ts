@@ -1,5 +1,4 @@
-import { signalNumber, InvalidOptionError } from '@pg/core';
-import { isGroupGone } from '../group-gone.js';
+import { GroupGoneError, signalNumber, InvalidOptionError } from '@pg/core';
 import { flag, onePositional, parseCommandLine, stringOption, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
 import { openGroupRef } from '../group-ref.js';
@@ -52,7 +51,7 @@ export const killCommand: Command = {
     } catch (error) {
       // Removed by someone else (another `pg kill`) between the open and now: the group is
       // gone, which is what was asked.
-      if (!isGroupGone(error)) throw error;
+      if (!GroupGoneError.isInstance(error)) throw error;
     }
     return 0;
   },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { Member } from '../backend.js';
+import { parseStat } from './posix/proc-table.js';
 
 /**
  * A member whose details are read from `/proc` (proc(5)) on first access, not when the list is
@@ -23,8 +24,7 @@ export class ProcMember implements Member {
   get ppid(): number {
     if (this.#ppid === undefined) {
       const stat = read(`/proc/${this.pid}/stat`, 'latin1');
-      // Fields after the command name, which may hold spaces and parentheses: state, ppid, …
-      this.#ppid = stat === undefined ? 0 : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
+      this.#ppid = (stat === undefined ? undefined : parseStat(stat)?.ppid) ?? 0;
     }
     return this.#ppid;
   }

@@ -4,7 +4,7 @@ import type { Backend, BackendName } from '../backend.js';
  * Every backend, strongest first, each behind a lazy import: importing `@pg/core` never loads
  * koffi, libcontract or cgroup code; a backend's module is loaded the first time it is probed.
  */
-export const backendLoaders: Readonly<Partial<Record<BackendName, () => Promise<Backend>>>> = {
+export const backendLoaders: Readonly<Record<BackendName, () => Promise<Backend>>> = {
   cgroup: async () => (await import('./cgroup/index.js')).cgroupBackend,
   contract: async () => (await import('./contract/index.js')).contractBackend,
   posix: async () => (await import('./posix/index.js')).posixBackend,

@@ -53,7 +53,6 @@ export class CgroupGroup implements BackendGroup {
     } catch (error) {
       throw this.#wrap(error, `sending signal ${signal} to`);
     }
-    if (signal === 9) this.kick();
   }
 
   /** One write of `1` to `cgroup.kill`: atomic against forks, recursive, stopped members included. */
@@ -63,7 +62,6 @@ export class CgroupGroup implements BackendGroup {
     } catch (error) {
       throw this.#wrap(error, 'killing');
     }
-    this.kick();
   }
 
   /** `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts). */

@@ -93,21 +93,15 @@ async function psTable(): Promise<ProcessEntry[]> {
   return entries;
 }
 
-/** The command line of a process (argv joined by spaces), or its short name, or `''` if gone. */
+/**
+ * The command line of a process from `ps` (argv joined by spaces), or `''` once it is gone. For
+ * systems without /proc; on Linux members read theirs lazily (ProcMember).
+ */
 export async function commandOf(pid: number): Promise<string> {
-  if (process.platform === 'linux') {
-    try {
-      const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      if (argv !== '') return argv.replace(/\0+$/, '').split('\0').join(' ');
-      return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
-    } catch {
-      return '';
-    }
-  }
   try {
     const { stdout } = await execFileAsync('ps', ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
     return stdout.trim();
   } catch {
-    return '';
+    return ''; // ps exits 1 when the pid is gone
   }
 }

@@ -1,0 +1,32 @@
+// Helpers every integration and conformance test shares: fixture paths, the liveness of a pid
+// as the kernel reports it, and waiting on a kernel-observed condition.
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The absolute path of `test/fixtures/NAME`. */
+export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+/**
+ * Whether `pid` is a live process. A zombie is not: it has exited and only awaits reaping, yet
+ * `kill(pid, 0)` still succeeds on it (reference/linux.md), so the state in /proc decides.
+ */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Polls a kernel-observed condition with a generous limit; never a timing assertion. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await sleep(wait);
+  }
+}
