@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { spawnGroup } from '@pg/core';
+import { listGroups, spawnGroup } from '@pg/core';
 import { fixture, forEachBackend, line, start } from './harness.js';
 
 forEachBackend('AbortSignal', (backend) => {
@@ -14,7 +17,18 @@ forEachBackend('AbortSignal', (backend) => {
   });
 
   it('an already aborted signal rejects before anything is spawned', async () => {
-    const error = await spawnGroup('sleep', ['1000'], { backend, signal: AbortSignal.abort() }).catch((e: unknown) => e);
-    expect((error as Error).name).toBe('AbortError');
+    const dir = mkdtempSync(join(tmpdir(), 'pg-abort-'));
+    try {
+      const before = (await listGroups()).map((g) => g.id);
+      const marker = join(dir, 'ran');
+      const error = await spawnGroup('/bin/sh', ['-c', `: > '${marker}'`], { backend, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('AbortError');
+      // Nothing ran and no group was created: the rejection came before any spawn, so there is
+      // no leader that could still be about to run.
+      expect(existsSync(marker)).toBe(false);
+      expect((await listGroups()).map((g) => g.id).filter((id) => !before.includes(id))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,22 +1,30 @@
 /**
- * The conformance harness: every behaviour file runs against every backend `probe()` lists.
- * Unavailable backends are registered as skipped suites whose title carries the probe's reason,
- * so the report says what was skipped and why.
+ * The conformance harness: every behaviour file runs against every backend `probe()` lists,
+ * like unstorage's `testDriver`: a backend plus what it guarantees. Unavailable backends are
+ * registered as skipped suites whose title carries the probe's reason; a behaviour that needs a
+ * guarantee a backend does not make is skipped for that backend, saying which guarantee.
  */
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterEach, describe } from 'vitest';
 import { alive, fixture, until } from '../helpers/proc.js';
-import { probe, spawnGroup, type BackendName, type ProcessGroup, type SpawnGroupOptions } from '@pg/core';
-
+import { probe, spawnGroup, type BackendName, type Guarantees, type ProcessGroup, type SpawnGroupOptions } from '@pg/core';
 
 export const probes = await probe();
 
-/** `describe` per backend: available ones run, the others are skipped with the reason. */
-export function forEachBackend(title: string, body: (backend: BackendName) => void): void {
+/** The guarantees a behaviour relies on (boolean fields of `Guarantees`). */
+export type Requirement = { [K in keyof Guarantees]: Guarantees[K] extends boolean ? K : never }[keyof Guarantees];
+
+/**
+ * `describe` per backend: available ones run, the others are skipped with the probe's reason;
+ * a backend that lacks one of `requires` is skipped with the guarantee it lacks.
+ */
+export function forEachBackend(title: string, body: (backend: BackendName, guarantees: Guarantees) => void, requires: readonly Requirement[] = []): void {
   for (const p of probes) {
-    if (p.available) describe(`${title} [${p.backend}]`, () => body(p.backend));
-    else describe.skip(`${title} [${p.backend}] skipped: ${p.reason}`, () => body(p.backend));
+    const lacking = p.guarantees === undefined ? [] : requires.filter((r) => p.guarantees?.[r] !== true);
+    const guarantees = p.guarantees as Guarantees;
+    if (!p.available) describe.skip(`${title} [${p.backend}] skipped: ${p.reason}`, () => body(p.backend, guarantees));
+    else if (lacking.length > 0) describe.skip(`${title} [${p.backend}] skipped: it does not guarantee ${lacking.join(', ')}`, () => body(p.backend, guarantees));
+    else describe(`${title} [${p.backend}]`, () => body(p.backend, guarantees));
   }
 }
 
@@ -46,23 +54,61 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((g) => g[Symbol.asyncDispose]()));
 });
 
-/** The next stdout line of the leader that matches `pattern`, with its capture groups. */
-export async function line(group: ProcessGroup, pattern: RegExp): Promise<RegExpMatchArray> {
-  const stdout = group.leader?.stdout;
-  if (!stdout) throw new Error('the leader has no stdout pipe');
-  const lines = createInterface({ input: stdout });
-  try {
-    for await (const text of lines) {
-      const match = pattern.exec(text);
-      if (match) return match;
-    }
-  } finally {
-    lines.close();
+/**
+ * The leader's stdout as lines, read by one reader for the life of the group: a line that
+ * arrives before anyone asks for it is kept, never lost between two `line()` calls.
+ */
+class Lines {
+  readonly #lines: string[] = [];
+  #partial = '';
+  #ended = false;
+  #wake: (() => void) | undefined;
+
+  constructor(stdout: NodeJS.ReadableStream) {
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => {
+      const parts = (this.#partial + chunk).split('\n');
+      this.#partial = parts.pop() ?? '';
+      this.#lines.push(...parts);
+      this.#wake?.();
+    });
+    stdout.on('end', () => {
+      if (this.#partial !== '') this.#lines.push(this.#partial);
+      this.#partial = '';
+      this.#ended = true;
+      this.#wake?.();
+    });
   }
-  throw new Error(`the leader closed stdout before printing ${pattern}`);
+
+  /** The next line (from where the last call stopped) that matches `pattern`. */
+  async next(pattern: RegExp): Promise<RegExpMatchArray | undefined> {
+    for (;;) {
+      while (this.#lines.length > 0) {
+        const match = pattern.exec(this.#lines.shift() as string);
+        if (match) return match;
+      }
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+  }
 }
 
+const readers = new WeakMap<ProcessGroup, Lines>();
 
+/** The next stdout line of the leader that matches `pattern`, with its capture groups. */
+export async function line(group: ProcessGroup, pattern: RegExp): Promise<RegExpMatchArray> {
+  let reader = readers.get(group);
+  if (reader === undefined) {
+    const stdout = group.leader?.stdout;
+    if (!stdout) throw new Error('the leader has no stdout pipe');
+    reader = new Lines(stdout);
+    readers.set(group, reader);
+  }
+  const match = await reader.next(pattern);
+  if (match === undefined) throw new Error(`the leader closed stdout before printing ${pattern}`);
+  return match;
+}
 
 /** Resolves with true if `promise` settles within `ms`, false otherwise. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

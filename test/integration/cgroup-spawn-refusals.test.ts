@@ -29,24 +29,37 @@ describe.skipIf(!available)('cgroup backend: what spawn refuses leaves nothing b
     expect(groupDirs().length).toBeLessThanOrEqual(before.length);
   });
 
-  it('a cwd that does not exist rejects and removes the cgroup it had created', async () => {
-    await expect(spawnGroup('/bin/true', [], { backend: 'cgroup', name: 'badcwd', cwd: '/nonexistent/pg-cwd' })).rejects.toBeTruthy();
-    expect(groupDirs().filter((d) => d.startsWith('badcwd@'))).toEqual([]);
+  it('a cwd that does not exist is named, with the directory, and no cgroup is created', async () => {
+    const before = groupDirs();
+    await expect(spawnGroup('/bin/true', [], { backend: 'cgroup', name: 'badcwd', cwd: '/nonexistent/pg-cwd' })).rejects.toMatchObject({
+      code: 'ERR_PG_SPAWN',
+      errno: 'ENOENT',
+      message: expect.stringMatching(/`cwd` "\/nonexistent\/pg-cwd".*no such directory/),
+    });
+    expect(groupDirs()).toEqual(before);
   });
 
-  it.each(['../escape', '../../etc', 'a/b', '..'])('a name %j is refused and creates nothing', async (name) => {
-    await expect(spawnGroup('/bin/true', [], { backend: 'cgroup', name })).rejects.toBeInstanceOf(TypeError);
-    expect(groupDirs().filter((d) => d.includes('escape') || d.includes('etc'))).toEqual([]);
+  it.each(['../escape', '../../etc', 'a/b', '..', '.hidden', 'x\ny'])('a name %j is refused with InvalidOptionError naming `name`, and creates nothing', async (name) => {
+    const before = groupDirs();
+    const error = await spawnGroup('/bin/true', [], { backend: 'cgroup', name }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'ERR_PG_INVALID_OPTION', option: 'name' });
+    expect(groupDirs()).toEqual(before);
   });
 
-  it('limits the controller cannot give are refused with the reason, and leave nothing', async () => {
+  it('limits are enforced where the controller is offered, else refused with the reason, leaving nothing', async () => {
     const found = findGroupBase();
     const offered = found.ok ? (await import('node:fs')).readFileSync(`${found.base.parentDir}/cgroup.controllers`, 'latin1') : '';
-    if (offered.split(/\s+/).includes('pids')) return; // this host can enforce it: nothing to refuse
-    await expect(spawnGroup('/bin/true', [], { backend: 'cgroup', name: 'limited', limits: { pids: 10 } })).rejects.toMatchObject({
-      code: 'ERR_PG_UNSUPPORTED',
-      message: expect.stringContaining("'pids'"),
-    });
+    const outcome = await spawnGroup('/bin/sleep', ['1000'], { backend: 'cgroup', name: 'limited', limits: { pids: 10 }, stdio: 'ignore' }).catch((e: unknown) => e);
+    if (offered.split(/\s+/).includes('pids')) {
+      const group = outcome as Awaited<ReturnType<typeof spawnGroup>>;
+      const dir = groupDirs().find((d) => d.startsWith('limited@'));
+      expect(dir).toBeDefined();
+      expect((await import('node:fs')).readFileSync(`${found.ok ? found.base.dir : ''}/${dir}/pids.max`, 'latin1').trim()).toBe('10');
+      await group.kill();
+    } else {
+      expect(outcome).toMatchObject({ code: 'ERR_PG_UNSUPPORTED', message: expect.stringContaining("'pids'") });
+    }
     expect(groupDirs().filter((d) => d.startsWith('limited@'))).toEqual([]);
   });
 });

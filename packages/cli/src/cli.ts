@@ -6,6 +6,7 @@ import { fdsCommand } from './commands/fds.js';
 import { initCommand } from './commands/init.js';
 import { killCommand } from './commands/kill.js';
 import { lsCommand } from './commands/ls.js';
+import { pruneCommand } from './commands/prune.js';
 import { psCommand } from './commands/ps.js';
 import { runCommand } from './commands/run.js';
 import { ExitCode } from './exit-codes.js';
@@ -13,7 +14,7 @@ import { processIo, type Io } from './output.js';
 import { UsageError } from './usage-error.js';
 
 /** Every command, in the order `pg --help` lists them. */
-export const commands: readonly Command[] = [runCommand, psCommand, killCommand, lsCommand, doctorCommand, initCommand, activateCommand, fdsCommand];
+export const commands: readonly Command[] = [runCommand, psCommand, killCommand, lsCommand, pruneCommand, doctorCommand, initCommand, activateCommand, fdsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 }
 
 function report(error: unknown, name: string, io: Io): number {
-  if (error instanceof UsageError || error instanceof InvalidOptionError) {
+  if (error instanceof UsageError || InvalidOptionError.isInstance(error)) {
     io.stderr.write(`pg ${name}: ${error.message}\n`);
     return ExitCode.usage;
   }

@@ -1,28 +1,26 @@
-import { GroupGoneError, InvalidOptionError, listGroups, openGroup, type GroupInfo, type ProcessGroup } from '@pg/core';
+import { GroupGoneError, InvalidOptionError, listGroups, openGroup, RefusedGroupError, type GroupInfo, type ProcessGroup } from '@pg/core';
 import { UsageError } from './usage-error.js';
 
 /**
  * Opens the group a user named on the command line: the id `pg run --detach` printed, or the
  * `--name` it was given. `@pg/core` has no lookup by name, so names are matched against
- * `listGroups()` (only backends that can list their groups, i.e. not posix). An unknown group,
- * an ambiguous name, or a group holding PID 1 or pg itself is a `UsageError`: nothing is touched.
+ * `listGroups()`. An unknown group, an ambiguous name, a group holding PID 1 or pg itself, or a
+ * group pg did not create (unless `force`) is a `UsageError`: nothing is touched.
  */
-export async function openGroupRef(ref: string): Promise<ProcessGroup> {
+export async function openGroupRef(ref: string, options: { force?: boolean } = {}): Promise<ProcessGroup> {
   if (ref === '' || ref.includes('\0')) throw new UsageError(`bad group ${JSON.stringify(ref)}`);
   const known = await listGroups();
   const match = pick(ref, known);
-  let group: ProcessGroup;
   try {
-    group = await openGroup(match?.id ?? ref, match === undefined ? {} : { backend: match.backend });
+    return await openGroup(match?.id ?? ref, { force: options.force === true, ...(match === undefined ? {} : { backend: match.backend }) });
   } catch (error) {
     if (GroupGoneError.isInstance(error)) {
       throw new UsageError(`no group ${JSON.stringify(ref)}: no group has that id or name`);
     }
-    if (error instanceof InvalidOptionError) throw new UsageError(`no group ${JSON.stringify(ref)}: ${error.message}`);
+    if (InvalidOptionError.isInstance(error)) throw new UsageError(`no group ${JSON.stringify(ref)}: ${error.message}`);
+    if (RefusedGroupError.isInstance(error)) throw new UsageError(error.message.replace('pass force: true (pg: --force)', 'pass --force'));
     throw error;
   }
-  await refuseOwnSession(group, ref);
-  return group;
 }
 
 function pick(ref: string, known: readonly GroupInfo[]): GroupInfo | undefined {
@@ -33,16 +31,4 @@ function pick(ref: string, known: readonly GroupInfo[]): GroupInfo | undefined {
     throw new UsageError(`name ${JSON.stringify(ref)} matches ${byName.length} groups (${byName.map((g) => g.id).join(', ')}): give the id`);
   }
   return byName[0];
-}
-
-/**
- * A posix group id is a session id, and any number names one: `pg kill 1` would otherwise reach
- * init's session, and the id of the shell's session would reach pg itself.
- */
-async function refuseOwnSession(group: ProcessGroup, ref: string): Promise<void> {
-  const members = await group.members();
-  const holds = members.find((m) => m.pid === 1 || m.pid === process.pid);
-  if (holds !== undefined) {
-    throw new UsageError(`refusing group ${JSON.stringify(ref)}: it contains ${holds.pid === 1 ? 'PID 1' : 'pg itself'}`);
-  }
 }

@@ -1,10 +1,10 @@
-import { SpawnError, ProcessGroupError, type BackendChoice, type GroupLimits } from '@pg/core';
+import { DEFAULT_STOP_TIMEOUT_MS, SpawnError, ProcessGroupError, type BackendChoice, type GroupLimits } from '@pg/core';
 import { stringOption, type OptionSpec, type ParsedLine } from './argv.js';
 import { ExitCode } from './exit-codes.js';
 import { parseMilliseconds, parsePositiveInteger, parseSize } from './units.js';
 import { UsageError } from './usage-error.js';
 
-const BACKENDS = ['auto', 'cgroup', 'contract', 'posix'];
+const BACKENDS = ['auto', 'cgroup', 'contract', 'reaper', 'posix'];
 
 /** Options `run` and `init` share. */
 export const spawnOptionSpec = {
@@ -23,7 +23,7 @@ export function backendOption(line: ParsedLine): BackendChoice | undefined {
 /** `--stop-timeout MS`: how long the rest of the group gets after SIGTERM before SIGKILL. */
 export function stopTimeoutOption(line: ParsedLine): number {
   const t = stringOption(line, 'stop-timeout');
-  return t === undefined ? 5000 : parseMilliseconds(t, '--stop-timeout');
+  return t === undefined ? DEFAULT_STOP_TIMEOUT_MS : parseMilliseconds(t, '--stop-timeout');
 }
 
 /** `--limit-pids N`, `--limit-memory SIZE`. */

@@ -1,7 +1,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 
 /** The backends pg knows, strongest first. */
-export type BackendName = 'cgroup' | 'contract' | 'posix';
+export type BackendName = 'cgroup' | 'contract' | 'reaper' | 'posix';
 
 /**
  * What a backend promises on this machine (DESIGN.md, "Backends and what each guarantees").
@@ -23,6 +23,11 @@ export interface Guarantees {
   readonly neverSignalsRecycledPid: boolean;
   /** Works without root here. */
   readonly unprivileged: boolean;
+  /**
+   * The group can die with the process that created it, even when that process is SIGKILLed
+   * (`onOwnerExit: 'kill'`): a process of pg's that outlives the owner does the kill.
+   */
+  readonly diesWithOwner: boolean;
   /** Plain-language statements of what this backend does not guarantee. */
   readonly limits: readonly string[];
 }
@@ -41,6 +46,8 @@ export interface ProbeResult {
   readonly available: boolean;
   /** Why it is (un)available, in words a user can act on. */
   readonly reason: string;
+  /** What the backend promises here; set when it is available. */
+  readonly guarantees?: Guarantees;
 }
 
 /** Resource limits a backend may enforce for the whole group. */
@@ -64,7 +71,16 @@ export interface SpawnRequest {
   /** A validated group name, or undefined for a generated one. */
   readonly name: string | undefined;
   readonly limits: GroupLimits | undefined;
+  /** Decided by core: `'kill'` only where `guarantees().diesWithOwner`. */
+  readonly onOwnerExit: OwnerExitPolicy;
 }
+
+/**
+ * What happens to a group when the process that created it dies: `'kill'` ends the whole group
+ * (even after a SIGKILL of the owner), `'keep'` leaves it running, orphaned, for `listGroups()`
+ * and `openGroup()`.
+ */
+export type OwnerExitPolicy = 'kill' | 'keep';
 
 /** Figures a backend can report for the whole group; absent where it has none. */
 export interface GroupStats {
@@ -86,31 +102,72 @@ export interface GroupInfo {
 }
 
 /**
- * A group as a backend sees it: primitives only. Lifecycle policy (stop's escalation, the
- * `empty` promise, AbortSignal, dispose, error wrapping) lives in `ProcessGroup`, once for all.
+ * A group as a backend sees it: primitives only. Every loop and every policy lives in
+ * `ProcessGroup` (core), written once for all backends: repeating signal passes until one finds
+ * no new member (and the bound on that), kill-until-empty, polling with back-off where there is
+ * no empty event, stop's escalation, the `empty` promise, AbortSignal, dispose, error wrapping
+ * and the refusal of groups that hold PID 1 or the caller. A backend does one pass of each.
  */
 export interface BackendGroup {
   /** Stable, printable; `attach(id)` re-opens it. */
   readonly id: string;
   /** Set when this process spawned the leader; undefined for an attached group. */
   readonly child: ChildProcess | undefined;
+  /**
+   * The command the user asked for, where `child` is not it (a helper process sits between):
+   * its pid, pidfd id and exit. Undefined when `child` is the leader itself.
+   */
+  readonly leader?: LeaderHandle;
+  /**
+   * Set for an attached group that pg did not create (a cgroup of a system service): says what
+   * it is. `openGroup` refuses such a group unless `force` is given.
+   */
+  readonly foreign?: string;
   /** Live members now. Rejects with `GroupGoneError` when the group no longer exists. */
   members(): Promise<Member[]>;
-  /** Deliver `signal` to every member, repeating until a pass finds no new member. */
-  signal(signal: number): Promise<void>;
-  /** SIGKILL every member. Resolving does not mean empty: core awaits `watchEmpty()` after. */
-  kill(): Promise<void>;
   /**
-   * Resolves once no member is alive, from a kernel event where the backend has one. Stops
-   * watching when `abort` fires. Rejects only if the group cannot be observed.
+   * One signal pass: deliver `signal` to every member found now whose identity is not yet in
+   * `signalled`, adding the identity of each member signalled (pid plus start time or pidfd id, so
+   * a recycled pid counts as new). Returns how many were signalled in this pass. Core repeats
+   * passes until one returns 0. Never called with SIGKILL (see `killPass`).
    */
-  watchEmpty(abort: AbortSignal): Promise<void>;
+  signalPass(signal: number, signalled: Set<string>): Promise<number>;
+  /**
+   * One kill pass: SIGKILL every member found now, those killed by an earlier pass included
+   * (a second SIGKILL is harmless, a missed member is not). Core repeats it until the group is
+   * empty. Resolving says nothing about emptiness.
+   */
+  killPass(): Promise<void>;
+  /**
+   * Resolves once no member is alive, from a kernel event. Stops watching when `abort` fires.
+   * Rejects only if the group cannot be observed. Absent where the backend has no event: core
+   * then polls `isEmpty()` with back-off.
+   */
+  watchEmpty?(abort: AbortSignal): Promise<void>;
+  /** Whether no member is alive now: one cheap read (a file, a count), no loop. */
+  isEmpty(): Promise<boolean>;
+  /**
+   * Hold off forks while core runs its signal passes (cgroup: freeze), returning the release.
+   * Absent where the backend cannot.
+   */
+  holdForks?(): Promise<() => void>;
   /** Per-group figures, where the backend has them. */
   stats(): Promise<GroupStats>;
   /** Release what this process holds and remove what the group created. Called once, when empty. */
   close(): Promise<void>;
-  /** Hint that a kill just happened and emptiness should be re-checked soon. */
+  /** Hint that a kill just happened or the leader exited: re-check emptiness soon. */
   kick?(): void;
+  /** Let this process exit while the group runs on (handles that keep the event loop alive). */
+  unref?(): void;
+}
+
+/** The command itself, where a helper process is the `ChildProcess` core holds. */
+export interface LeaderHandle {
+  readonly pid: number;
+  /** Settles when the command has exited (reported by the helper, which reaps it). */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** Send `signal` to the command itself (through its pidfd), SIGKILL and SIGSTOP included. */
+  kill(signal: number): void;
 }
 
 /** A backend: a probe plus primitives. One file per backend under `backends/`. */

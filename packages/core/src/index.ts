@@ -1,6 +1,6 @@
-export { spawnGroup, openGroup, listGroups } from './spawn-group.js';
+export { spawnGroup, openGroup, listGroups, type OpenGroupOptions } from './spawn-group.js';
 export { probe, type BackendChoice } from './select.js';
-export { ProcessGroup, type StopOptions } from './process-group.js';
+export { ProcessGroup, DEFAULT_STOP_TIMEOUT_MS, type StopOptions } from './process-group.js';
 export { Leader, type LeaderExit } from './leader.js';
 export type { SpawnGroupOptions } from './options.js';
 export { signalNumber, signalName, type SignalLike } from './signals.js';
@@ -15,6 +15,8 @@ export type {
   GroupStats,
   GroupInfo,
   SpawnRequest,
+  LeaderHandle,
+  OwnerExitPolicy,
 } from './backend.js';
 export {
   ProcessGroupError,
@@ -24,4 +26,8 @@ export {
   PermissionError,
   InvalidOptionError,
   UnsupportedError,
+  UnstoppableGroupError,
+  RefusedGroupError,
+  CgroupBackendError,
+  ContractBackendError,
 } from './errors/index.js';

@@ -1,5 +1,5 @@
 import type { StdioOptions } from 'node:child_process';
-import type { GroupLimits } from './backend.js';
+import type { GroupLimits, OwnerExitPolicy } from './backend.js';
 import { InvalidOptionError } from './errors/index.js';
 import type { BackendChoice } from './select.js';
 
@@ -21,6 +21,13 @@ export interface SpawnGroupOptions {
   readonly signal?: AbortSignal;
   /** Milliseconds `stop()` waits before SIGKILL when the AbortSignal fires (default 5000). */
   readonly stopTimeout?: number;
+  /**
+   * When the process that creates the group dies, by any means (SIGKILL included): `'kill'` ends
+   * the whole group, `'keep'` leaves it running, orphaned, for `listGroups()` and `openGroup()`.
+   * Default: `'kill'` where the backend can (`guarantees.diesWithOwner`), else `'keep'`. Asking
+   * for `'kill'` where the backend cannot is an `UnsupportedError`.
+   */
+  readonly onOwnerExit?: OwnerExitPolicy;
 }
 
 const NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}$/;
@@ -49,6 +56,9 @@ export function validateSpawn(file: unknown, args: unknown, options: unknown): S
     throw new InvalidOptionError('stopTimeout', o.stopTimeout, 'a number of milliseconds >= 0');
   }
   if (o.limits !== undefined) validateLimits(o.limits);
+  if (o.onOwnerExit !== undefined && o.onOwnerExit !== 'kill' && o.onOwnerExit !== 'keep') {
+    throw new InvalidOptionError('onOwnerExit', o.onOwnerExit, '"kill" or "keep"');
+  }
   return o as SpawnGroupOptions;
 }
 

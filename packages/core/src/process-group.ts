@@ -1,14 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup, BackendName, GroupStats, Guarantees, Member } from './backend.js';
-import { GroupGoneError, InvalidOptionError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError, RefusedGroupError } from './errors/index.js';
+import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
 import { signalNumber, type SignalLike } from './signals.js';
+
+/** How long `stop()` waits for the group to empty before SIGKILL, unless told otherwise. */
+export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 /** Options of `stop()`. */
 export interface StopOptions {
   /** The first signal (default `'SIGTERM'`). */
   readonly signal?: SignalLike;
-  /** Milliseconds to wait for the group to empty before SIGKILL (default 5000). */
+  /** Milliseconds to wait for the group to empty before SIGKILL (default `DEFAULT_STOP_TIMEOUT_MS`, 5000). */
   readonly timeout?: number;
 }
 
@@ -17,7 +21,9 @@ const SIGCONT = signalNumber('SIGCONT');
 
 /**
  * A running group of processes. All lifecycle policy lives here, the same for every backend:
- * `stop()`'s escalation, the `empty` promise, AbortSignal handling, dispose and clean-up.
+ * the signal passes and their bound, kill-until-empty, polling where a backend has no empty
+ * event (`group-loops.ts`), `stop()`'s escalation, the `empty` promise, AbortSignal handling,
+ * dispose and clean-up. A backend supplies one pass of each primitive.
  * Once the group is empty it is closed: what it created (a cgroup directory, fds) is removed,
  * `members()` returns `[]` and `signal()` does nothing.
  */
@@ -44,17 +50,27 @@ export class ProcessGroup implements AsyncDisposable {
   #closed = false;
   #disposing: Promise<void> | undefined;
 
+  /** Wakes the poll for emptiness (backends without an empty event). */
+  #wakePoll: (() => void) | undefined;
+
   /** @internal Use `spawnGroup` or `openGroup`. */
   constructor(backend: BackendName, guarantees: Guarantees, group: BackendGroup) {
     this.backend = backend;
     this.guarantees = guarantees;
     this.id = group.id;
     this.#group = group;
-    this.leader = group.child === undefined ? undefined : new Leader(group.child);
+    this.leader = group.child === undefined ? undefined : new Leader(group.child, group.leader);
     // The leader's exit often empties the group: re-check soon rather than wait out the
     // rate limit of the backend's empty event (cgroup.events: ~12 ms).
-    const leaderDone = this.leader?.exited.then(() => group.kick?.());
-    this.empty = Promise.all([group.watchEmpty(this.#watch.signal), leaderDone]).then(() => this.#close());
+    const leaderDone = this.leader?.exited.then(() => this.#kick());
+    // The ChildProcess (the leader, or the helper in front of it) is reaped by libuv: wait for
+    // that too, so that no zombie of ours outlives `empty`.
+    const childDone = group.child === undefined || group.leader === undefined ? undefined : reaped(group.child);
+    const emptied =
+      group.watchEmpty !== undefined
+        ? group.watchEmpty(this.#watch.signal)
+        : pollUntilEmpty(group, this.#watch.signal, (wake) => (this.#wakePoll = wake));
+    this.empty = Promise.all([emptied, leaderDone, childDone]).then(() => this.#close());
     // `empty` is observed by kill/stop/dispose; a caller who never awaits it must not see an
     // unhandled rejection, while one who does still gets the error.
     this.empty.catch(() => undefined);
@@ -84,6 +100,7 @@ export class ProcessGroup implements AsyncDisposable {
   async signal(signal: SignalLike): Promise<void> {
     const n = signalNumber(signal);
     if (this.#closing) return;
+    if (n === SIGKILL) return this.kill();
     await this.#deliver(n);
   }
 
@@ -94,11 +111,12 @@ export class ProcessGroup implements AsyncDisposable {
    */
   async stop(options: StopOptions = {}): Promise<void> {
     const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
-    const timeout = options.timeout ?? 5000;
+    const timeout = options.timeout ?? DEFAULT_STOP_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
     if (this.#closing) return;
+    if (signal === SIGKILL) return this.kill();
     await this.#deliver(signal);
-    if (signal !== SIGKILL && signal !== SIGCONT) await this.#deliver(SIGCONT);
+    if (signal !== SIGCONT) await this.#deliver(SIGCONT);
     const timer = new AbortController();
     const emptied = await Promise.race([
       this.empty.then(() => true),
@@ -108,12 +126,26 @@ export class ProcessGroup implements AsyncDisposable {
     await this.empty;
   }
 
-  /** SIGKILL to every member; resolves once the group is provably empty. */
+  /**
+   * SIGKILL to every member, again and again until the group is provably empty: a member that a
+   * pass missed (forked meanwhile, or moved to another process group between a scan and the
+   * kill) is killed by the next. Rejects with `UnstoppableGroupError` if members are still alive
+   * 30 s after the first SIGKILL.
+   */
   async kill(): Promise<void> {
     if (this.#closing) return this.empty;
-    await this.#unlessClosed(() => this.#group.kill());
-    this.#group.kick?.();
+    await this.#unlessClosed(() => killUntilEmpty(this.#group, this.empty, () => this.#kick()));
     await this.empty;
+  }
+
+  /**
+   * Lets this process exit while the group runs on: the leader's `ChildProcess` (and, where a
+   * helper stands in front of it, its control channel) no longer keep the event loop alive. For a
+   * group that must outlive this process, spawn it with `onOwnerExit: 'keep'`.
+   */
+  unref(): void {
+    this.leader?.process.unref();
+    this.#group.unref?.();
   }
 
   /** Kill and clean up; harmless to call twice. */
@@ -122,10 +154,29 @@ export class ProcessGroup implements AsyncDisposable {
     return this.#disposing;
   }
 
-  /** One signal to every member; after a SIGKILL, emptiness is worth re-checking soon. */
+  /** One signal to every member, pass after pass until none is new (never SIGKILL: see kill). */
   async #deliver(signal: number): Promise<void> {
-    await this.#unlessClosed(() => this.#group.signal(signal));
-    if (signal === SIGKILL) this.#group.kick?.();
+    await this.#unlessClosed(() => signalUntilNoneNew(this.#group, signal));
+  }
+
+  /** Emptiness is worth re-checking now: the backend's event re-read, or the poll woken. */
+  #kick(): void {
+    this.#group.kick?.();
+    this.#wakePoll?.();
+  }
+
+  /**
+   * @internal Refuses a group that holds PID 1 or this very process: a posix id names any
+   * session and a cgroup path any cgroup, so `openGroup('1')` must not become a way to signal
+   * init's session or to kill the caller. Called by `openGroup` before the group is handed out.
+   */
+  async refuseProtected(): Promise<void> {
+    const members = await this.members();
+    const held = members.find((m) => m.pid === 1 || m.pid === process.pid);
+    if (held === undefined) return;
+    this.#watch.abort();
+    const what = held.pid === 1 ? 'PID 1 (init)' : `this process (pid ${process.pid})`;
+    throw new RefusedGroupError(this.id, `refusing group ${this.id}: it contains ${what}; signalling it would reach the system or the caller itself`);
   }
 
   /**
@@ -150,4 +201,10 @@ export class ProcessGroup implements AsyncDisposable {
     await this.#group.close();
     this.#closed = true;
   }
+}
+
+/** Settles when libuv has reaped `child` (its `exit` event), at once if it already has. */
+function reaped(child: import('node:child_process').ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

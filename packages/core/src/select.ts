@@ -34,17 +34,24 @@ export function loadBackend(name: BackendName): Promise<Backend> {
   return backend;
 }
 
-/** Probes one backend once per process; a module that fails to load is reported, not thrown. */
+/**
+ * Probes one backend once per process. A module that is not installed (a leaf package or koffi
+ * missing: `ERR_MODULE_NOT_FOUND`) makes the backend unavailable, with the reason; any other
+ * load error is a bug and is thrown, so that `auto` never falls back past a broken backend
+ * without a word.
+ */
 function probeOnce(name: BackendName, fresh: boolean): Promise<ProbeResult> {
   let result = fresh ? undefined : probed.get(name);
   if (result === undefined) {
     result = loadBackend(name).then(
-      (backend) => backend.probe(),
-      (error: unknown) => ({
-        backend: name,
-        available: false,
-        reason: `its module failed to load: ${error instanceof Error ? error.message : String(error)}`,
-      }),
+      async (backend) => {
+        const found = await backend.probe();
+        return found.available ? { ...found, guarantees: backend.guarantees() } : found;
+      },
+      (error: unknown) => {
+        if (!isMissingModule(error)) throw error;
+        return { backend: name, available: false, reason: `a module it needs is not installed: ${(error as Error).message}` };
+      },
     );
     probed.set(name, result);
   }
@@ -79,4 +86,10 @@ export async function selectBackend(choice: BackendChoice): Promise<Backend> {
       ? 'no process-group backend is available on this machine:'
       : `backend "${choice}" is not available on this machine:`;
   throw new BackendUnavailableError(message, results);
+}
+
+/** Node's "cannot find module/package" errors (ESM and CommonJS). */
+function isMissingModule(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }

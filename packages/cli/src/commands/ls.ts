@@ -9,8 +9,8 @@ const help = `Usage: pg ls [--json]
 
 Lists the groups pg created on this host: id, backend, name, member count, the pid of the
 process that created it, and whether that process is gone (orphaned; pg kill reclaims it).
-Only backends that can find their groups list them: cgroup and contract. A posix group is a
-session and carries no mark of pg, so it is not listed.
+An orphaned group with no member left (its creator died before starting anything in it) is
+marked "orphaned, empty": pg prune removes those.
 
 Options:
   --json      print [{ "id", "backend", "name", "ownerPid", "orphaned", "memberCount" }]
@@ -42,7 +42,7 @@ export const lsCommand: Command = {
       g.name ?? '-',
       String(g.memberCount),
       g.ownerPid === undefined ? '-' : String(g.ownerPid),
-      g.orphaned ? 'orphaned' : 'owned',
+      g.orphaned ? (g.memberCount === 0 ? 'orphaned, empty' : 'orphaned') : 'owned',
     ]);
     printLines(io, table([['ID', 'BACKEND', 'NAME', 'MEMBERS', 'OWNER', 'STATE'], ...rows]));
     return 0;

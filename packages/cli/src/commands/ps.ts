@@ -27,7 +27,8 @@ export const psCommand: Command = {
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);
     if (flag(line, 'help')) return showHelp(io, help);
-    const group = await openGroupRef(onePositional(line, 'GROUP'));
+    // Listing is read-only: any cgroup may be shown, pg's or not.
+    const group = await openGroupRef(onePositional(line, 'GROUP'), { force: true });
     const members = await group.members();
     if (flag(line, 'json')) {
       printJson(io, members.map(({ pid, ppid, command }) => ({ pid, ppid, command })));

@@ -25,14 +25,17 @@ SIGWINCH are forwarded to every member of the group; when the leader exits, what
 group is stopped (SIGTERM, then SIGKILL after --stop-timeout) and pg exits with the leader's
 status: its exit code, or 128+N if signal N killed it.
 
+The group dies with pg, even if pg itself is killed with SIGKILL, on backends that can
+(reaper; see pg doctor); --keep and --detach leave it running.
+
 With --detach, pg prints the group's id on one line and returns while the group runs on, its
 stdio connected to /dev/null. Use the id (or --name) with pg ps and pg kill.
 
 Options:
-  --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
+  --backend B          auto (default, or $PG_BACKEND), cgroup, contract, reaper or posix
   --name NAME          name the group (letters, digits, _ @ . -; at most 64)
   -d, --detach         start the group and print its id
-  --keep               foreground: leave the rest of the group running when the leader exits
+  --keep               leave the rest of the group running when the leader (or pg) exits
   --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
   --limit-pids N       at most N processes in the group (cgroup backend with the pids controller)
   --limit-memory SIZE  memory limit, e.g. 512M, 2G (cgroup backend with the memory controller)
@@ -61,7 +64,7 @@ export const runCommand: Command = {
     if (detach) {
       let group: ProcessGroup;
       try {
-        group = await spawnGroup(file, args, { ...options, stdio: 'ignore' });
+        group = await spawnGroup(file, args, { ...options, stdio: 'ignore', onOwnerExit: 'keep' });
       } catch (error) {
         const code = spawnFailureCode(error);
         if (code === undefined) throw error;
@@ -70,18 +73,19 @@ export const runCommand: Command = {
       }
       if (flag(line, 'json')) printJson(io, { id: group.id, backend: group.backend, pid: group.leader?.pid });
       else io.stdout.write(`${group.id}\n`);
-      // The group outlives pg: let go of the leader so Node does not wait for it.
-      group.leader?.process.unref();
+      // The group outlives pg: let go of it so Node does not wait for it.
+      group.unref();
       return 0;
     }
     // Signal handlers go in before the spawn, so no signal that reaches pg meanwhile is lost or kills pg.
     const forwarder = new SignalForwarder(FORWARDED_SIGNALS, (error, signal) =>
       warn(io, `could not forward ${signal} to the group: ${(error as Error).message}`),
     );
-    return runInForeground(io, () => spawnGroup(file, args, { ...options, stdio: 'inherit' }), {
+    const keep = flag(line, 'keep');
+    return runInForeground(io, () => spawnGroup(file, args, { ...options, stdio: 'inherit', ...(keep ? { onOwnerExit: 'keep' as const } : {}) }), {
       forwarder,
       stopTimeout: options.stopTimeout,
-      keep: flag(line, 'keep'),
+      keep,
     });
   },
 };

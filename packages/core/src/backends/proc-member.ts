@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { Member } from '../backend.js';
-import { parseStat } from './posix/proc-table.js';
+import { readStat } from '@pg/procfs';
 
 /**
  * A member whose details are read from `/proc` (proc(5)) on first access, not when the list is
@@ -23,8 +23,7 @@ export class ProcMember implements Member {
   /** The parent pid, read from `/proc/PID/stat` on first access. */
   get ppid(): number {
     if (this.#ppid === undefined) {
-      const stat = read(`/proc/${this.pid}/stat`, 'latin1');
-      this.#ppid = (stat === undefined ? undefined : parseStat(stat)?.ppid) ?? 0;
+      this.#ppid = readStat(this.pid)?.ppid ?? 0;
     }
     return this.#ppid;
   }

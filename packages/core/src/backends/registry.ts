@@ -7,8 +7,9 @@ import type { Backend, BackendName } from '../backend.js';
 export const backendLoaders: Readonly<Record<BackendName, () => Promise<Backend>>> = {
   cgroup: async () => (await import('./cgroup/index.js')).cgroupBackend,
   contract: async () => (await import('./contract/index.js')).contractBackend,
+  reaper: async () => (await import('./reaper/index.js')).reaperBackend,
   posix: async () => (await import('./posix/index.js')).posixBackend,
 };
 
-/** The order `auto` tries them in (DESIGN.md: cgroup, then contract, then posix). */
-export const backendOrder: readonly BackendName[] = ['cgroup', 'contract', 'posix'];
+/** The order `auto` tries them in (DESIGN.md: cgroup, then contract, then reaper, then posix). */
+export const backendOrder: readonly BackendName[] = ['cgroup', 'contract', 'reaper', 'posix'];

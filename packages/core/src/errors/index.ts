@@ -5,3 +5,7 @@ export { GroupGoneError } from './group-gone-error.js';
 export { PermissionError } from './permission-error.js';
 export { InvalidOptionError } from './invalid-option-error.js';
 export { UnsupportedError } from './unsupported-error.js';
+export { UnstoppableGroupError } from './unstoppable-group-error.js';
+export { RefusedGroupError } from './refused-group-error.js';
+export { CgroupBackendError } from './cgroup-backend-error.js';
+export { ContractBackendError } from './contract-backend-error.js';

@@ -17,6 +17,16 @@ export class InvalidOptionError extends TypeError {
     this.name = 'InvalidOptionError';
     this.option = option;
   }
+
+  /** Whether `value` is an `InvalidOptionError`, also one from another copy of `@pg/core`. */
+  static isInstance(value: unknown): value is InvalidOptionError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[brand] === true &&
+      (value as { code?: unknown }).code === InvalidOptionError.code
+    );
+  }
 }
 
 function describe(value: unknown): string {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { Cgroup, CgroupError, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalGroup, type GroupBase } from '@pg/cgroup';
+import { Cgroup, CgroupError, holdForks, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalPass, type GroupBase } from '@pg/cgroup';
 import type { Pidfd } from '@pg/pidfd';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError } from '../../errors/index.js';
@@ -16,6 +16,7 @@ import { describeMembers } from './members.js';
 export class CgroupGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
+  readonly foreign: string | undefined;
   readonly #group: Cgroup;
   readonly #base: GroupBase | undefined;
   /** The leader, tracked by pidfd: a signal to it can never reach a recycled pid. */
@@ -29,6 +30,7 @@ export class CgroupGroup implements BackendGroup {
     this.child = options.child;
     this.#leader = options.leader;
     this.#base = options.base;
+    this.foreign = madeByPg(group.dir) ? undefined : `${group.dir} is a cgroup pg did not create`;
   }
 
   /** The cgroup directory. */
@@ -46,21 +48,39 @@ export class CgroupGroup implements BackendGroup {
     return describeMembers(pids);
   }
 
-  /** Any signal: SIGKILL is `cgroup.kill`; others freeze, signal each member via pidfd until a pass finds none new, thaw. */
-  async signal(signal: number): Promise<void> {
+  /** One pass: each member not yet signalled, through a pidfd checked to be in the group after opening. */
+  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
     try {
-      await signalGroup(this.#group, signal);
+      return signalPass(this.#group, signal, signalled);
     } catch (error) {
       throw this.#wrap(error, `sending signal ${signal} to`);
     }
   }
 
+  /** Freeze during signal passes: a frozen member cannot fork. */
+  async holdForks(): Promise<() => void> {
+    try {
+      return await holdForks(this.#group);
+    } catch (error) {
+      throw this.#wrap(error, 'freezing');
+    }
+  }
+
   /** One write of `1` to `cgroup.kill`: atomic against forks, recursive, stopped members included. */
-  async kill(): Promise<void> {
+  async killPass(): Promise<void> {
     try {
       this.#group.kill();
     } catch (error) {
       throw this.#wrap(error, 'killing');
+    }
+  }
+
+  /** `populated 0` in cgroup.events, read now. */
+  async isEmpty(): Promise<boolean> {
+    try {
+      return !this.#group.populated();
+    } catch (error) {
+      throw this.#wrap(error, 'reading cgroup.events of');
     }
   }
 

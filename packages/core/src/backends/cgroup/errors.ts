@@ -1,6 +1,6 @@
 import { CgroupError } from '@pg/cgroup';
 import { PidfdError } from '@pg/pidfd';
-import { GroupGoneError, PermissionError, ProcessGroupError, SpawnError, UnsupportedError } from '../../errors/index.js';
+import { CgroupBackendError, GroupGoneError, PermissionError, ProcessGroupError, SpawnError, UnsupportedError } from '../../errors/index.js';
 
 /** Turn an error of @pg/cgroup or @pg/pidfd into the core error of the same kind. */
 export function toCoreError(error: unknown, groupId: string, doing: string): unknown {
@@ -17,7 +17,7 @@ export function toCoreError(error: unknown, groupId: string, doing: string): unk
     case 'EUNSUPPORTED':
       return new UnsupportedError(message, { cause: error });
     default:
-      return new ProcessGroupError('ERR_PG_CGROUP', message, { cause: error, errno: /^E[A-Z0-9]+$/.test(error.code) ? error.code : undefined });
+      return new CgroupBackendError(message, { cause: error, errno: /^E[A-Z0-9]+$/.test(error.code) ? error.code : undefined });
   }
 }
 

@@ -9,6 +9,7 @@ export const cgroupGuarantees: Guarantees = Object.freeze({
   emptyEvent: true,
   neverSignalsRecycledPid: true,
   unprivileged: true,
+  diesWithOwner: false,
   limits: Object.freeze([
     'Unprivileged use needs a delegated cgroup subtree (systemd user@UID.service, or one chowned by root); a login session scope is not delegated.',
     'Signals other than SIGKILL have no kernel primitive: the group is frozen and each member is signalled through a pidfd until a pass finds none new.',

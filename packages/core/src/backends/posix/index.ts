@@ -13,6 +13,7 @@ const guarantees: Guarantees = Object.freeze({
   emptyEvent: false,
   neverSignalsRecycledPid: false,
   unprivileged: true,
+  diesWithOwner: false,
   limits: Object.freeze([
     'A member that calls setsid() (a daemon that double-forks) leaves the session and is no longer a member: it survives stop() and kill().',
     'kill() is not atomic against forks: it repeats until a scan finds no new member.',

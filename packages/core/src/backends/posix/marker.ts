@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { GroupInfo } from '../../backend.js';
-import { parseStat, processTable, type ProcessEntry } from './proc-table.js';
+import { ownerMark } from '../owner-mark.js';
+import { processTable, type ProcessEntry } from './proc-table.js';
 
 /**
  * A session carries no label of its own, so a posix group is marked through its leader's
@@ -15,19 +16,9 @@ export const NAME_VARIABLE = 'PG_GROUP_NAME';
 
 /** The variables to add to a leader's environment. */
 export async function markerEnv(name: string | undefined): Promise<Record<string, string>> {
-  const env: Record<string, string> = { [OWNER_VARIABLE]: `${process.pid}:${await ownStartTime()}` };
+  const env: Record<string, string> = { [OWNER_VARIABLE]: await ownerMark() };
   if (name !== undefined) env[NAME_VARIABLE] = name;
   return env;
-}
-
-let ownStart: string | undefined;
-
-/** This process's start time, read once (it never changes); `''` where there is no /proc. */
-async function ownStartTime(): Promise<string> {
-  if (ownStart === undefined) {
-    ownStart = process.platform === 'linux' ? (parseStat(await readFile('/proc/self/stat', 'latin1'))?.startTime ?? '') : '';
-  }
-  return ownStart;
 }
 
 /**

@@ -1,18 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
 import { ProcMember } from '../proc-member.js';
 import { commandOf, processTable, type ProcessEntry } from './proc-table.js';
 
-/** A signal pass that keeps finding new members this many times is a fork bomb: give up loudly. */
-const MAX_SIGNAL_PASSES = 100;
+const SIGKILL = 9;
 
 /**
  * A POSIX group: the session (and process group) whose id is the leader's pid. The leader was
  * spawned detached, so `setsid()` made it the leader of both. Members are the live processes
  * whose session or process group is that id. A member that calls `setsid()` itself leaves both
  * and is lost to the group; that is this backend's stated limit.
+ *
+ * Every pass signals members one by one, by pid, from one scan: a member that moves to another
+ * process group (`setpgid`) between the scan and the signal is still reached, which a
+ * `kill(-pgid)` counted as "done" would miss (the posix hang of issue 11).
  */
 export class PosixGroup implements BackendGroup {
   readonly id: string;
@@ -39,39 +41,41 @@ export class PosixGroup implements BackendGroup {
   }
 
   /**
-   * `kill(-pgid)` reaches the process group in one call; members that moved to another process
-   * group inside the session (`setpgid`) are signalled one by one. Passes repeat until one finds
-   * no member it has not signalled yet (a member is its pid plus start time, so a recycled pid
-   * counts as new). Between the scan and the kill a pid can be recycled: the stated limit.
+   * Signals each member of one scan that has not been signalled yet (a member is its pid plus
+   * start time, so a recycled pid counts as new). Between the scan and the kill a pid can be
+   * recycled: the stated limit.
    */
-  async signal(signal: number): Promise<void> {
-    const done = new Set<string>();
-    for (let pass = 0; pass < MAX_SIGNAL_PASSES; pass++) {
-      const fresh = (await this.entries()).filter((p) => !done.has(`${p.pid}@${p.startTime}`));
-      if (fresh.length === 0) return;
-      let denied: unknown;
-      if (fresh.some((p) => p.pgid === this.#sid)) denied = send(-this.#sid, signal);
-      for (const p of fresh) {
-        if (p.pgid !== this.#sid) denied ??= send(p.pid, signal);
-        done.add(`${p.pid}@${p.startTime}`);
-      }
-      if (denied !== undefined) {
-        throw new PermissionError(`not allowed to signal members of group ${this.id}`, { cause: denied });
+  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+    let denied: unknown;
+    let sent = 0;
+    for (const p of await this.entries()) {
+      const key = `${p.pid}@${p.startTime}`;
+      if (signalled.has(key)) continue;
+      const result = send(p.pid, signal);
+      if (result === 'denied') denied ??= result;
+      else if (result === 'sent') {
+        signalled.add(key);
+        sent++;
       }
     }
-    throw new PermissionError(`group ${this.id} kept forking new members through ${MAX_SIGNAL_PASSES} signal passes`);
+    if (denied !== undefined) throw new PermissionError(`not allowed to signal members of group ${this.id}`);
+    return sent;
   }
 
-  kill(): Promise<void> {
-    return this.signal(9);
+  /**
+   * `kill(-pgid)` reaches every process still in the leader's process group at that instant,
+   * forks in flight included; then every member of a fresh scan gets its own SIGKILL (those that
+   * moved to another process group, or were forked after the group kill).
+   */
+  async killPass(): Promise<void> {
+    let denied = send(-this.#sid, SIGKILL) === 'denied';
+    for (const p of await this.entries()) denied = send(p.pid, SIGKILL) === 'denied' || denied;
+    if (denied) throw new PermissionError(`not allowed to kill members of group ${this.id}`);
   }
 
-  /** No kernel event exists for "session empty": scan, backing off from 2 ms to 50 ms. */
-  async watchEmpty(abort: AbortSignal): Promise<void> {
-    for (let wait = 2; !abort.aborted; wait = Math.min(wait * 2, 50)) {
-      if ((await this.entries()).length === 0) return;
-      await sleep(wait, undefined, { signal: abort }).catch(() => undefined);
-    }
+  /** No kernel event exists for "session empty" (core polls this): one scan for live members. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.entries()).length === 0;
   }
 
   async stats(): Promise<GroupStats> {
@@ -88,15 +92,16 @@ export class PosixGroup implements BackendGroup {
   }
 }
 
-/** `process.kill` that ignores ESRCH (already gone) and returns EPERM for the caller to raise. */
-function send(pid: number, signal: number): unknown {
+/** `process.kill`: 'gone' on ESRCH, 'denied' on EPERM. Never pid 1 or this process. */
+function send(pid: number, signal: number): 'sent' | 'gone' | 'denied' {
+  if (pid === 1 || pid === -1 || pid === process.pid) return 'denied';
   try {
     process.kill(pid, signal);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return undefined;
-    if (code === 'EPERM') return error;
+    if (code === 'ESRCH') return 'gone';
+    if (code === 'EPERM') return 'denied';
     throw error;
   }
-  return undefined;
+  return 'sent';
 }

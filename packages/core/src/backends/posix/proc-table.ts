@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { processTable as procfsTable } from '@pg/procfs';
 import { promisify } from 'node:util';
 
 /** One process as the system table shows it. */
@@ -17,69 +18,23 @@ export interface ProcessEntry {
 
 const execFileAsync = promisify(execFile);
 
-/** How many `/proc/PID/stat` files are read at once. */
-const READ_BATCH = 64;
+let psPath: string | undefined;
 
-/** A process that exited between the listing and the read is simply not there. */
-function ignoreGone(error: unknown): undefined {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-  throw error;
+/** `ps` by absolute path, never through the caller's PATH: /bin/ps (macOS, BSDs, Linux) or /usr/bin/ps (illumos). */
+function ps(): string {
+  psPath ??= ['/bin/ps', '/usr/bin/ps'].find((path) => existsSync(path)) ?? '/bin/ps';
+  return psPath;
 }
 
-/** Every process on the system: `/proc` on Linux, `ps` with an argument array elsewhere. */
+/** Every process on the system: `/proc` on Linux (`@pg/procfs`), `ps` with an argument array elsewhere. */
 export function processTable(): Promise<ProcessEntry[]> {
-  return process.platform === 'linux' ? procTable() : psTable();
-}
-
-/**
- * `/proc` is not a snapshot: a member can fork and then exit between the directory listing and
- * the read of its `stat`, so one pass would miss its child and call a live session empty. The
- * listing is therefore repeated until it shows no pid that was not read: any process forked
- * before the last listing is in it, and one forked after it has a parent whose `stat` was read
- * alive (a session can be left but never joined, so no unread process can become a member).
- */
-async function procTable(): Promise<ProcessEntry[]> {
-  const seen = new Set<string>();
-  const entries: ProcessEntry[] = [];
-  for (;;) {
-    const fresh = (await readdir('/proc')).filter((n) => /^\d+$/.test(n) && !seen.has(n));
-    if (fresh.length === 0) return entries;
-    for (const n of fresh) seen.add(n);
-    // In batches: one read per process at once would need as many fds as there are processes.
-    for (let i = 0; i < fresh.length; i += READ_BATCH) {
-      const batch = fresh.slice(i, i + READ_BATCH);
-      const read = await Promise.all(batch.map((n) => readFile(`/proc/${n}/stat`, 'latin1').then(parseStat, ignoreGone)));
-      for (const entry of read) if (entry !== undefined) entries.push(entry);
-    }
-  }
-}
-
-/**
- * `/proc/PID/stat` (proc(5)): `pid (comm) state ppid pgrp session … starttime(22) …`. `comm` may
- * hold spaces and parentheses, so fields are counted from the last `)`.
- */
-export function parseStat(text: string): ProcessEntry | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = text.slice(close + 2).split(' ');
-  const [state, ppid, pgrp, session] = fields;
-  const startTime = fields[19];
-  if (state === undefined || startTime === undefined) return undefined;
-  return {
-    pid: Number.parseInt(text, 10),
-    ppid: Number(ppid),
-    pgid: Number(pgrp),
-    sid: Number(session),
-    zombie: state === 'Z' || state === 'X' || state === 'x',
-    startTime,
-  };
+  return process.platform === 'linux' ? procfsTable() : psTable();
 }
 
 async function psTable(): Promise<ProcessEntry[]> {
   const hasSession = process.platform !== 'darwin' && process.platform !== 'freebsd' && process.platform !== 'openbsd';
   const columns = hasSession ? 'pid=,ppid=,pgid=,sid=,stat=,lstart=' : 'pid=,ppid=,pgid=,stat=,lstart=';
-  const { stdout } = await execFileAsync('ps', ['-A', '-o', columns], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
+  const { stdout } = await execFileAsync(ps(), ['-A', '-o', columns], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
   const entries: ProcessEntry[] = [];
   for (const line of stdout.split('\n')) {
     const parts = line.trim().split(/\s+/);
@@ -99,7 +54,7 @@ async function psTable(): Promise<ProcessEntry[]> {
  */
 export async function commandOf(pid: number): Promise<string> {
   try {
-    const { stdout } = await execFileAsync('ps', ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
+    const { stdout } = await execFileAsync(ps(), ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
     return stdout.trim();
   } catch {
     return ''; // ps exits 1 when the pid is gone

@@ -1,0 +1,140 @@
+import { findHelper, HelperError, startHelper, type HelperProcess } from '@pg/helper';
+import { PidfdError, pidfdOpen, pidfdSelf, type Pidfd } from '@pg/pidfd';
+import { readStat } from '@pg/procfs';
+import type { Backend, BackendGroup, GroupInfo, LeaderHandle, ProbeResult, SpawnRequest } from '../../backend.js';
+import { InvalidOptionError, PermissionError, SpawnError, UnsupportedError } from '../../errors/index.js';
+import { ownerAlive, ownerMark } from '../owner-mark.js';
+import { findHelpers } from './list.js';
+import { reaperGuarantees } from './guarantees.js';
+import { parseReaperId, ReaperGroup } from './reaper-group.js';
+
+const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', available: false, reason });
+
+/**
+ * The Linux backend for everyone: pg-helper (`@pg/helper`, a small C program) is the leader's
+ * parent and a child subreaper, so every process the leader forks, daemons included, stays its
+ * descendant; its exit says the group is empty; and it holds a lifeline to this process, so the
+ * group dies with its owner (SIGKILL included) unless `onOwnerExit: 'keep'`. Needs no cgroup,
+ * no root and no systemd: Linux 3.4+ for the subreaper, 5.3+ for pidfds, and the helper built.
+ */
+export const reaperBackend: Backend = {
+  name: 'reaper',
+
+  async probe(): Promise<ProbeResult> {
+    if (process.platform !== 'linux') return unavailable(`PR_SET_CHILD_SUBREAPER and pidfds are Linux-only, not on ${process.platform}`);
+    const helper = findHelper();
+    if (!helper.ok) return unavailable(helper.reason);
+    try {
+      pidfdSelf().close();
+    } catch (error) {
+      if (!PidfdError.isInstance(error)) throw error;
+      return unavailable(`pidfds do not work here (${error.code}: ${error.message}); they keep signals off recycled pids (Linux 5.3+)`);
+    }
+    // The same path spawn takes: the helper, as a subreaper, runs /bin/true and relays its exit.
+    try {
+      const probe = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: await ownerMark(), helperPath: helper.path });
+      const exit = await probe.leaderExit;
+      await probe.exited;
+      if (exit.code !== 0) return unavailable(`${helper.path} ran /bin/true but reported ${JSON.stringify(exit)}`);
+    } catch (error) {
+      if (!HelperError.isInstance(error)) throw error;
+      return unavailable(`${helper.path} does not work here: ${error.message}`);
+    }
+    return { backend: 'reaper', available: true, reason: `pg-helper (${helper.path}) as child subreaper: daemons stay members, groups die with their owner` };
+  },
+
+  guarantees: () => reaperGuarantees,
+
+  recognizes: (id) => parseReaperId(id) !== undefined,
+
+  async spawn(request: SpawnRequest): Promise<BackendGroup> {
+    if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
+      throw new UnsupportedError('the reaper backend cannot enforce limits (pids, memory): use the cgroup backend');
+    }
+    const found = findHelper();
+    if (!found.ok) throw new SpawnError(`cannot start the leader: ${found.reason}`);
+    let helper: HelperProcess;
+    try {
+      helper = await startHelper({
+        file: request.file,
+        args: [...request.args],
+        cwd: request.cwd,
+        env: request.env,
+        stdio: request.stdio,
+        subreaper: true,
+        keep: request.onOwnerExit === 'keep',
+        owner: await ownerMark(),
+        ...(request.name === undefined ? {} : { name: request.name }),
+        helperPath: found.path,
+      });
+    } catch (error) {
+      if (!HelperError.isInstance(error)) throw error;
+      const errno = /^E[A-Z0-9]+$/.test(error.code) ? error.code : undefined;
+      throw new SpawnError(`could not start the leader: ${error.message}`, { cause: error, errno });
+    }
+    const child = helper.child;
+    const startTime = readStat(child.pid as number)?.startTime;
+    if (startTime === undefined) throw new SpawnError('pg-helper vanished right after it started the leader');
+    return new ReaperGroup({ pid: child.pid as number, startTime }, { child, leader: leaderHandle(helper) });
+  },
+
+  async attach(id: string): Promise<BackendGroup> {
+    const helper = parseReaperId(id);
+    if (helper === undefined) throw new InvalidOptionError('id', id, 'a reaper group id such as "reaper:4242.987654"');
+    const group = new ReaperGroup(helper);
+    group.assertExists();
+    return group;
+  },
+
+  async list(): Promise<GroupInfo[]> {
+    const groups: GroupInfo[] = [];
+    for (const found of await findHelpers()) {
+      if (!found.subreaper || found.cgroupDir !== undefined) continue;
+      const group = new ReaperGroup({ pid: found.pid, startTime: found.startTime });
+      groups.push({
+        backend: 'reaper',
+        id: group.id,
+        name: found.name,
+        ownerPid: found.owner.pid,
+        orphaned: !ownerAlive(found.owner.pid, found.owner.startTime),
+        memberCount: group.memberPids().length,
+      });
+    }
+    return groups;
+  },
+};
+
+/**
+ * The command behind the helper: its pid and exit as the helper reports them, and a `kill` that
+ * reaches it through a pidfd opened now, while it cannot have been reaped yet unnoticed (the
+ * helper reported its pidfd id; a mismatch means it is already gone).
+ */
+function leaderHandle(helper: HelperProcess): LeaderHandle {
+  let pidfd: Pidfd | undefined;
+  try {
+    pidfd = pidfdOpen(helper.leaderPid);
+    if (helper.leaderPidfdId !== undefined && pidfd.id() !== helper.leaderPidfdId) {
+      pidfd.close();
+      pidfd = undefined;
+    }
+  } catch (error) {
+    if (!(PidfdError.isInstance(error) && error.code === 'ESRCH')) throw error;
+    pidfd = undefined;
+  }
+  const exited = helper.leaderExit.finally(() => pidfd?.close());
+  return {
+    pid: helper.leaderPid,
+    exited,
+    kill(signal: number) {
+      if (pidfd === undefined || pidfd.closed) return;
+      try {
+        pidfd.sendSignal(signal);
+      } catch (error) {
+        if (PidfdError.isInstance(error) && error.code === 'ESRCH') return;
+        if (PidfdError.isInstance(error) && error.code === 'EPERM') throw new PermissionError(`not allowed to signal the leader (pid ${helper.leaderPid})`, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
+

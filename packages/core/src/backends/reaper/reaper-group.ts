@@ -1,0 +1,180 @@
+import type { ChildProcess } from 'node:child_process';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { PidfdError, pidfdOpen, type Pidfd } from '@pg/pidfd';
+import { descendantsOf, readStat } from '@pg/procfs';
+import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
+import { GroupGoneError, PermissionError } from '../../errors/index.js';
+import { ProcMember } from '../proc-member.js';
+import { isDescendant } from './membership.js';
+
+const SIGKILL = 9;
+const SIGSTOP = 19;
+/** Stop passes before SIGKILL goes out anyway (core's kill loop then repeats the whole pass). */
+const MAX_STOP_PASSES = 200;
+
+/** The helper in front of a reaper group: its pid and start time (its identity; pids are recycled). */
+export interface HelperIdentity {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
+/** The printable id of a reaper group: the helper's pid and start time. */
+export function reaperId(helper: HelperIdentity): string {
+  return `reaper:${helper.pid}.${helper.startTime}`;
+}
+
+/** The helper identity of a reaper id, or undefined when `id` is not one. */
+export function parseReaperId(id: string): HelperIdentity | undefined {
+  const match = /^reaper:([1-9]\d*)\.(\d+)$/.exec(id);
+  return match === null ? undefined : { pid: Number(match[1]), startTime: match[2] as string };
+}
+
+/**
+ * A group whose members are the descendants of one pg-helper, a child subreaper: every orphan
+ * of the group reparents to it, so nothing can leave by daemonizing, and the helper exits only
+ * when it has no child left, which is the group's empty event. Members are found by walking
+ * `/proc/PID/task/*\/children` from the helper (the cost grows with the group, not the host);
+ * each is signalled through a pidfd after its ancestry is re-checked, so a recycled pid is
+ * never signalled.
+ */
+export class ReaperGroup implements BackendGroup {
+  readonly id: string;
+  readonly child: ChildProcess | undefined;
+  readonly leader: LeaderHandle | undefined;
+  readonly #helper: HelperIdentity;
+  /** The helper's exit, for the group this process spawned: the kernel's word that it is empty. */
+  readonly watchEmpty: ((abort: AbortSignal) => Promise<void>) | undefined;
+
+  constructor(helper: HelperIdentity, options: { child?: ChildProcess; leader?: LeaderHandle } = {}) {
+    this.#helper = helper;
+    this.id = reaperId(helper);
+    this.child = options.child;
+    this.leader = options.leader;
+    const child = options.child;
+    // Only the helper's parent sees it exit as an event; a group opened elsewhere is polled.
+    if (child !== undefined) this.watchEmpty = (abort) => helperExit(child, abort);
+  }
+
+  /** Whether the helper still runs: same pid, same start time, not a zombie. */
+  helperAlive(): boolean {
+    const stat = readStat(this.#helper.pid);
+    return stat !== undefined && !stat.zombie && stat.startTime === this.#helper.startTime;
+  }
+
+  /** The live descendants of the helper now (zombies are not members). */
+  memberPids(): number[] {
+    if (!this.helperAlive()) return [];
+    return descendantsOf(this.#helper.pid).filter((pid) => readStat(pid)?.zombie === false);
+  }
+
+  async members(): Promise<Member[]> {
+    return this.memberPids().map((pid) => new ProcMember(pid));
+  }
+
+  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+    let sent = 0;
+    let denied: unknown;
+    for (const pid of this.memberPids()) {
+      const result = this.#signalMember(pid, signal, signalled);
+      if (result === 'sent') sent++;
+      else if (result !== 'skip') denied ??= result;
+    }
+    if (denied !== undefined) throw new PermissionError(`not allowed to signal a member of group ${this.id}`, { cause: denied });
+    return sent;
+  }
+
+  /**
+   * Stop every member (SIGSTOP) until a pass finds none new and none still running: a stopped
+   * process cannot fork, so the set is then closed. Then SIGKILL each (SIGKILL ends stopped
+   * processes). Bounded: after `MAX_STOP_PASSES` the SIGKILLs go out anyway, and core's kill
+   * loop runs another pass.
+   */
+  async killPass(): Promise<void> {
+    const stopped = new Set<string>();
+    for (let pass = 0; pass < MAX_STOP_PASSES; pass++) {
+      const fresh = await this.signalPass(SIGSTOP, stopped);
+      const running = this.memberPids().filter((pid) => !isStopped(pid));
+      if (fresh === 0 && running.length === 0) break;
+      // Give stops in flight a moment to land (SIGSTOP takes effect when the task next runs).
+      if (fresh === 0) await yieldToLoop();
+    }
+    await this.signalPass(SIGKILL, new Set());
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return !this.helperAlive();
+  }
+
+  async stats(): Promise<GroupStats> {
+    return { pids: this.memberPids().length };
+  }
+
+  async close(): Promise<void> {
+    // Nothing was created: the helper has exited (that was the empty event) and took its
+    // control socket with it; a group opened from elsewhere holds nothing.
+  }
+
+  /** Throws `GroupGoneError` when the helper no longer runs. */
+  assertExists(): void {
+    if (!this.helperAlive()) throw new GroupGoneError(this.id);
+  }
+
+  /** 'sent', 'skip' (gone, not a member, already signalled), or the EPERM error. */
+  #signalMember(pid: number, signal: number, signalled: Set<string>): 'sent' | 'skip' | unknown {
+    let pidfd: Pidfd;
+    try {
+      pidfd = pidfdOpen(pid);
+    } catch (error) {
+      if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
+      throw error;
+    }
+    try {
+      // Checked after the pidfd is open: the answer is about the process the pidfd holds.
+      if (!isDescendant(pid, this.#helper.pid)) return 'skip';
+      const key = identity(pidfd);
+      if (signalled.has(key)) return 'skip';
+      try {
+        pidfd.sendSignal(signal);
+      } catch (error) {
+        if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
+        if (PidfdError.isInstance(error) && error.code === 'EPERM') return error;
+        throw error;
+      }
+      signalled.add(key);
+      return 'sent';
+    } finally {
+      pidfd.close();
+    }
+  }
+}
+
+/** A process's identity for "already signalled": its pidfd id, else pid plus start time. */
+function identity(pidfd: Pidfd): string {
+  try {
+    return `i${pidfd.id()}`;
+  } catch (error) {
+    if (!PidfdError.isInstance(error)) throw error;
+    return `${pidfd.pid}@${readStat(pidfd.pid)?.startTime ?? '?'}`;
+  }
+}
+
+/** Stopped (T), traced (t) or already dead (Z, X, gone): none of these can fork. */
+function isStopped(pid: number): boolean {
+  const state = readStat(pid)?.state;
+  return state === undefined || state === 'T' || state === 't' || state === 'Z' || state === 'X';
+}
+
+/** Resolves when the helper has exited (libuv reaped it), or when `abort` fires. */
+function helperExit(child: ChildProcess, abort: AbortSignal): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || abort.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      abort.removeEventListener('abort', done);
+      child.off('exit', done);
+      resolve();
+    };
+    child.once('exit', done);
+    abort.addEventListener('abort', done, { once: true });
+  });
+}
+
