@@ -1,0 +1,11 @@
+/**
+ * `@pg/helper`: pg-helper, a small C process between Node and one command. It reaps the command's
+ * whole tree (as a child subreaper), forwards signals, reports exec and exit on a control socket,
+ * kills the group on request and when this process dies, even by SIGKILL. Linux only; the binary
+ * is compiled by the package's build when a C compiler is present (see `findHelper`).
+ */
+export { HelperError } from './errors.js';
+export { findHelper, type FindHelperResult } from './find.js';
+export { startHelper, type HelperProcess, type HelperExit } from './start.js';
+export { HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
+export { parseHelperCmdline, type HelperCmdline } from './cmdline.js';

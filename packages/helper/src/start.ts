@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import { expandStdio, helperArgs, HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
+import { HelperError } from './errors.js';
+import { findHelper } from './find.js';
+import { LineSplitter, parseStatusLine } from './protocol.js';
+
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface HelperExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running pg-helper and the leader it started. */
+export interface HelperProcess {
+  /** The helper's ChildProcess. `child.stdio[i]` for i below the control fd are the leader's pipes. */
+  readonly child: ChildProcess;
+  readonly leaderPid: number;
+  /** The leader's 64-bit pidfd id (pidfs, Linux 6.9+), undefined where the kernel has none. */
+  readonly leaderPidfdId: bigint | undefined;
+  /**
+   * How the leader ended, from the helper's `exit` line. If the helper ends without sending one
+   * (it was killed, or the control was closed first), the helper's own exit status instead.
+   */
+  readonly leaderExit: Promise<HelperExit>;
+  /**
+   * The helper's exit: with a subreaper, when no process of the group is left; with a cgroup, when
+   * the cgroup is empty; otherwise when the leader was reaped. It ends like the leader did.
+   */
+  readonly exited: Promise<HelperExit>;
+  /** The helper's `error` lines so far (a failed syscall it reported and survived). */
+  readonly diagnostics: readonly string[];
+  /** Ask the helper to kill the whole group now. False when the control is already closed. */
+  requestKill(): boolean;
+  /** Let this process exit while the helper runs (unrefs the child and the control socket). */
+  unref(): void;
+  /**
+   * Close this end of the control socket. The helper takes it as the owner's death: it kills the
+   * group unless started with `keep`, and sends no more status either way.
+   */
+  closeControl(): void;
+}
+
+/**
+ * Start `options.file` under pg-helper and resolve once the leader has exec'd. The control socket
+ * is an anonymous socketpair at fd N = max(3, stdio entries): close-on-exec in the helper (so the
+ * leader never sees it) and in this process (so no other child inherits it); if this process
+ * dies, even by SIGKILL, the helper sees EOF and kills the group (unless `keep`).
+ * @throws TypeError for invalid options (synchronously checked, returned as a rejection).
+ * @throws HelperError when the helper or the command cannot start; the helper has been reaped by then.
+ */
+export async function startHelper(options: StartHelperOptions): Promise<HelperProcess> {
+  const entries = expandStdio(options.stdio);
+  const controlFd = entries.length;
+  const argv = helperArgs(options, controlFd);
+  let path = options.helperPath;
+  if (path === undefined) {
+    const found = findHelper();
+    if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
+    path = found.path;
+  }
+  const child = spawn(path, argv, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: [...entries, 'pipe'],
+    argv0: HELPER_ARGV0_MARK,
+  });
+  return connect(child, controlFd, options, path);
+}
+
+function connect(child: ChildProcess, controlFd: number, options: StartHelperOptions, path: string): Promise<HelperProcess> {
+  const control = child.stdio[controlFd] as Socket | null;
+  const diagnostics: string[] = [];
+  let spawnError: Error | undefined;
+  let failure: HelperError | undefined;
+  let resolveLeader!: (exit: HelperExit) => void;
+  const leaderExit = new Promise<HelperExit>((resolve) => (resolveLeader = resolve));
+  const exited = new Promise<HelperExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const controlClosed = control === null ? Promise.resolve() : once(control, 'close').then(() => undefined);
+  // Everything the helper said has been read only once its end is closed too.
+  const finished = Promise.all([exited, controlClosed]).then(([exit]) => exit);
+  void finished.then(resolveLeader);
+
+  return new Promise<HelperProcess>((resolve, reject) => {
+    let settled = false;
+    const settle = (value: HelperProcess | HelperError) => {
+      if (settled) return;
+      settled = true;
+      if (value instanceof HelperError) reject(value);
+      else resolve(value);
+    };
+    if (control === null) {
+      settle(new HelperError('pg-helper has no control socket', 'EHELPER'));
+      return;
+    }
+    control.on('error', () => {
+      // EPIPE or ECONNRESET once the helper is gone; 'close' follows and says the same.
+    });
+    control.setEncoding('utf8');
+    const lines = new LineSplitter();
+    control.on('data', (chunk: string) => {
+      for (const text of lines.push(chunk)) {
+        const line = parseStatusLine(text);
+        switch (line.kind) {
+          case 'started':
+            settle(handle(child, control, line.pid, line.pidfdId, leaderExit, exited, diagnostics));
+            break;
+          case 'exit':
+            resolveLeader({ code: line.code, signal: line.signal });
+            break;
+          case 'exec-failed':
+            failure = new HelperError(`cannot execute ${options.file}: ${line.code}`, line.code, { syscall: 'execv' });
+            break;
+          case 'clone3-failed': {
+            const unsupported = line.code === 'ENOSYS' || line.code === 'E2BIG' || line.code === 'EINVAL';
+            const message = `clone3 could not create ${options.file} in cgroup ${options.cgroupDir ?? '?'}: ${line.code}`;
+            failure = new HelperError(message, unsupported ? 'ECLONE3' : line.code, { syscall: 'clone3', errno: line.code });
+            break;
+          }
+          case 'error':
+            diagnostics.push(line.text);
+            break;
+          case 'unknown':
+            diagnostics.push(`unexpected line from pg-helper: ${line.line}`);
+            break;
+        }
+      }
+    });
+    child.on('error', (error) => {
+      // A failed spawn: nothing ran, nothing to reap, no 'exit' will come. ('error' also reports
+      // a failed child.kill() later: kept as the cause, never thrown.)
+      spawnError ??= error;
+      if (child.pid === undefined) {
+        control.destroy();
+        settle(new HelperError(`cannot spawn pg-helper (${path}): ${error.message}`, 'EHELPER', { cause: error }));
+      }
+    });
+    void finished.then((exit) => {
+      if (failure !== undefined) return settle(failure);
+      const status = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
+      const said = diagnostics.length > 0 ? `: ${diagnostics.join('; ')}` : ' (see its stderr)';
+      settle(new HelperError(`pg-helper ended with ${status} before starting ${options.file}${said}`, 'EHELPER', { cause: spawnError }));
+    });
+  });
+}
+
+function handle(
+  child: ChildProcess,
+  control: Socket,
+  leaderPid: number,
+  pidfdId: bigint,
+  leaderExit: Promise<HelperExit>,
+  exited: Promise<HelperExit>,
+  diagnostics: readonly string[],
+): HelperProcess {
+  return {
+    child,
+    leaderPid,
+    leaderPidfdId: pidfdId === 0n ? undefined : pidfdId,
+    leaderExit,
+    exited,
+    diagnostics,
+    requestKill() {
+      if (control.destroyed || !control.writable) return false;
+      control.write('kill\n');
+      return true;
+    },
+    unref() {
+      child.unref();
+      control.unref();
+    },
+    closeControl() {
+      control.destroy();
+    },
+  };
+}
