@@ -778,12 +778,16 @@ static _Noreturn void exit_like_leader(void)
 	struct rlimit none = {0, 0};
 	if (setrlimit(RLIMIT_CORE, &none) < 0)
 		report("setrlimit RLIMIT_CORE 0");
-	signal(sig, SIG_DFL);
+	/* SIGKILL and SIGSTOP have no disposition to reset and cannot be blocked. */
+	if (sig != SIGKILL && sig != SIGSTOP && signal(sig, SIG_DFL) == SIG_ERR)
+		report("reset signal %d to its default action", sig);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) < 0)
+		report("unblock signal %d", sig);
+	if (raise(sig) != 0)
+		report("raise signal %d", sig);
 	_exit(128 + sig);
 }
 
@@ -856,6 +860,10 @@ static void cloexec_from(int first)
 {
 	if (syscall(SYS_close_range, (unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
+	if (errno != ENOSYS && errno != EINVAL) {
+		report("close_range %d.. with CLOSE_RANGE_CLOEXEC", first);
+		exit(EXIT_HELPER);
+	}
 	DIR *d = opendir("/proc/self/fd");
 	if (d == NULL) {
 		report("open /proc/self/fd");

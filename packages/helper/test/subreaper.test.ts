@@ -27,17 +27,19 @@ describe('subreaper', () => {
   });
 
   it('leaves no zombie: orphans are reaped as they end', async () => {
-    const script = 'for i in 1 2 3 4 5; do (sleep 0.1 &); done; echo spawned; sleep 2';
-    const h = track(await startHelper(options('/bin/sh', ['-c', script], { subreaper: true, stdio: ['ignore', 'pipe', 'inherit'] })));
+    // The leader waits for its stdin to close: it outlives the orphans however loaded the host is.
+    const script = 'for i in 1 2 3 4 5; do (sleep 0.1 &); done; echo spawned; read line || exit 0';
+    const h = track(await startHelper(options('/bin/sh', ['-c', script], { subreaper: true, stdio: ['pipe', 'pipe', 'inherit'] })));
     const out = collect(h.child.stdout);
     const helper = h.child.pid as number;
     await until(() => out.text() === 'spawned\n', 'the orphans');
-    // Wait until the five short sleeps have ended; the leader's own `sleep 2` remains.
-    await until(() => descendants(helper).filter((p) => p.state !== 'Z').length === 2, 'the orphans to end', 10_000);
+    // Wait until the five short sleeps have ended; only the leader remains.
+    await until(() => descendants(helper).filter((p) => p.state !== 'Z').length === 1, 'the orphans to end');
     for (let i = 0; i < 10; i++) {
       await sleep(20);
       expect(descendants(helper).filter((p) => p.state === 'Z')).toEqual([]);
     }
+    h.child.stdin?.end();
     expect(await h.exited).toEqual({ code: 0, signal: null });
   });
 
