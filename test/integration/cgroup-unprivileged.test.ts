@@ -30,10 +30,11 @@ interface Report {
   members?: string[];
   emptied?: boolean;
   dirGone?: boolean | null;
+  daemonSurvivedKill?: boolean;
 }
 
 describe.skipIf(!root)('cgroup backend as uid 65534', () => {
-  it('with no writable subtree, auto falls back to posix and probe() says why', async () => {
+  it('with no writable subtree, auto falls back to reaper (daemons still members) and probe() says why cgroup is out', async () => {
     // This process's cgroup is owned by root: an unprivileged process may neither mkdir nor move there.
     const { stdout } = await run(asNobody[0] as string, [...asNobody.slice(1), process.execPath, join(readable.path, 'test/fixtures/cgroup-probe-as-user.mjs')], { timeout: 60_000 });
     const report = JSON.parse(stdout) as Report;
@@ -41,7 +42,10 @@ describe.skipIf(!root)('cgroup backend as uid 65534', () => {
     const cgroup = report.probes.find((p) => p.backend === 'cgroup');
     expect(cgroup?.available).toBe(false);
     expect(cgroup?.reason).toMatch(/EACCES|may not/);
-    expect(report.auto).toBe('posix');
+    const reaper = report.probes.find((p) => p.backend === 'reaper');
+    expect(reaper?.available, `reaper: ${reaper?.reason}`).toBe(true);
+    expect(report.auto).toBe('reaper');
+    expect(report.daemonSurvivedKill).toBe(false);
   });
 
   it('in a delegated subtree, the cgroup backend works: daemons stay members, kill empties, nothing is left', async () => {

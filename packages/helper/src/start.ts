@@ -70,7 +70,8 @@ export async function startHelper(options: StartHelperOptions): Promise<HelperPr
 }
 
 function connect(child: ChildProcess, controlFd: number, options: StartHelperOptions, path: string): Promise<HelperProcess> {
-  const control = child.stdio[controlFd] as Socket | null;
+  // `stdio` is missing altogether when the spawn failed before the pipes existed (EMFILE).
+  const control = (child.stdio?.[controlFd] ?? null) as Socket | null;
   const diagnostics: string[] = [];
   let spawnError: Error | undefined;
   let failure: HelperError | undefined;
@@ -90,8 +91,19 @@ function connect(child: ChildProcess, controlFd: number, options: StartHelperOpt
       if (value instanceof HelperError) reject(value);
       else resolve(value);
     };
+    child.on('error', (error) => {
+      // A failed spawn: nothing ran, nothing to reap, no 'exit' will come. ('error' also reports
+      // a failed child.kill() later: kept as the cause, never thrown.)
+      spawnError ??= error;
+      if (child.pid === undefined) {
+        control?.destroy();
+        settle(new HelperError(`cannot spawn pg-helper (${path}): ${error.message}`, 'EHELPER', { cause: error }));
+      }
+    });
     if (control === null) {
-      settle(new HelperError('pg-helper has no control socket', 'EHELPER'));
+      // No socket means the spawn itself failed (say EMFILE while making the pipes): the 'error'
+      // handler above reports it with its system code.
+      if (child.pid !== undefined) settle(new HelperError('pg-helper has no control socket', 'EHELPER'));
       return;
     }
     control.on('error', () => {
@@ -125,15 +137,6 @@ function connect(child: ChildProcess, controlFd: number, options: StartHelperOpt
             diagnostics.push(`unexpected line from pg-helper: ${line.line}`);
             break;
         }
-      }
-    });
-    child.on('error', (error) => {
-      // A failed spawn: nothing ran, nothing to reap, no 'exit' will come. ('error' also reports
-      // a failed child.kill() later: kept as the cause, never thrown.)
-      spawnError ??= error;
-      if (child.pid === undefined) {
-        control.destroy();
-        settle(new HelperError(`cannot spawn pg-helper (${path}): ${error.message}`, 'EHELPER', { cause: error }));
       }
     });
     void finished.then((exit) => {

@@ -2,7 +2,7 @@ import { findHelper, HelperError, startHelper, type HelperProcess } from '@pg/he
 import { PidfdError, pidfdOpen, pidfdSelf, type Pidfd } from '@pg/pidfd';
 import { readStat } from '@pg/procfs';
 import type { Backend, BackendGroup, GroupInfo, LeaderHandle, ProbeResult, SpawnRequest } from '../../backend.js';
-import { InvalidOptionError, PermissionError, SpawnError, UnsupportedError } from '../../errors/index.js';
+import { InvalidOptionError, PermissionError, SpawnError, systemCode, UnsupportedError } from '../../errors/index.js';
 import { ownerAlive, ownerMark } from '../owner-mark.js';
 import { findHelpers } from './list.js';
 import { reaperGuarantees } from './guarantees.js';
@@ -68,9 +68,7 @@ export const reaperBackend: Backend = {
         helperPath: found.path,
       });
     } catch (error) {
-      if (!HelperError.isInstance(error)) throw error;
-      const errno = /^E[A-Z0-9]+$/.test(error.code) ? error.code : undefined;
-      throw new SpawnError(`could not start the leader: ${error.message}`, { cause: error, errno });
+      throw startFailure(error);
     }
     const child = helper.child;
     const startTime = readStat(child.pid as number)?.startTime;
@@ -103,6 +101,23 @@ export const reaperBackend: Backend = {
     return groups;
   },
 };
+
+/**
+ * Why the helper could not start the leader, as a `SpawnError` carrying the system code: the
+ * exec's errno (ENOENT, EACCES), or the spawn's (EMFILE, EAGAIN) when the helper itself could not
+ * be started, which Node reports by throwing or through the helper's 'error' event.
+ */
+function startFailure(error: unknown): unknown {
+  const own = HelperError.isInstance(error) ? error.code : undefined;
+  const errno = [own, systemCode(error), systemCode((error as { cause?: unknown } | null)?.cause)].find(
+    (code) => code !== undefined && /^E[A-Z0-9]+$/.test(code) && !HELPER_CODES.has(code),
+  );
+  if (!HelperError.isInstance(error) && errno === undefined) return error;
+  return new SpawnError(`could not start the leader: ${(error as Error).message}`, { cause: error, errno });
+}
+
+/** @pg/helper's own codes, which are not system errno names. */
+const HELPER_CODES = new Set(['EHELPER', 'ENOHELPER', 'ECLONE3']);
 
 /**
  * The command behind the helper: its pid and exit as the helper reports them, and a `kill` that
