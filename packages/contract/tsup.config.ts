@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { base } from '../../tsup.base.js';
 
-export default defineConfig({ ...base, entry: ['src/index.ts'] });
+// `testing` is the fake libcontract for tests off illumos (`@pg/contract/testing`).
+export default defineConfig({ ...base, entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } });

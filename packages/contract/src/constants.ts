@@ -40,7 +40,7 @@ export const CTE = Object.freeze({ ACK: 0x1, INFO: 0x2, NEG: 0x4 });
 /** `idtype_t` for `sigsend` (`sys/procset.h`: P_PID 0 … P_ZONEID 12, P_CTID 13). */
 export const P_CTID = 13;
 
-/** The illumos errno numbers libcontract and `sigsend` report (`sys/errno.h`). */
+/** The illumos errno numbers libcontract, `open`, `fcntl` and `sigsend` report (`sys/errno.h`). */
 export const ILLUMOS_ERRNO: Readonly<Record<number, string>> = Object.freeze({
   1: 'EPERM',
   2: 'ENOENT',
@@ -53,23 +53,53 @@ export const ILLUMOS_ERRNO: Readonly<Record<number, string>> = Object.freeze({
   13: 'EACCES',
   14: 'EFAULT',
   16: 'EBUSY',
+  20: 'ENOTDIR',
   22: 'EINVAL',
+  23: 'ENFILE',
   24: 'EMFILE',
+  36: 'EIDRM',
+  78: 'ENAMETOOLONG',
   89: 'ENOSYS',
+  90: 'ELOOP',
   93: 'ENOTEMPTY',
 });
+
+/**
+ * `open(2)` flags on illumos (`sys/fcntl.h`); not Node's `fs.constants`, which are this
+ * machine's. ctfs checks the flags an open arrives with exactly (`ctfs_tmpl_open`,
+ * `ctfs_ctl_open`, `ctfs_latest_open`, `ctfs_endpoint_open`): anything beyond the access mode,
+ * `FOFFMAX` and (for event files) `FNONBLOCK` is EINVAL, O_CLOEXEC included.
+ */
+export const O = Object.freeze({
+  RDONLY: 0,
+  WRONLY: 1,
+  RDWR: 2,
+  NONBLOCK: 0x80,
+  /** Becomes the kernel's FOFFMAX; a 64-bit process gets it on every open (`OPENMODE64`, `syscall/open.c`). */
+  LARGEFILE: 0x2000,
+  /** What libuv adds to every `fs.open`: the reason ctfs files are opened through libc instead. */
+  CLOEXEC: 0x800000,
+});
+
+/** `fcntl(2)` commands and the descriptor flag (`sys/fcntl.h`). */
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const FD_CLOEXEC = 1;
 
 /** ctfs paths (contract(5)). */
 export const CTFS = '/system/contract';
 export const CTFS_PROCESS = `${CTFS}/process`;
-/** Each open gives a fresh process template. Open O_RDWR. */
+/** Each open gives a fresh process template. Open O_RDWR, nothing else (`ctfs_tmpl_open`). */
 export const TEMPLATE_PATH = `${CTFS_PROCESS}/template`;
-/** Status of the last contract created by the opening LWP. */
+/** Status of the last contract created by the opening LWP. Open O_RDONLY, nothing else (`ctfs_latest_open`). */
 export const LATEST_PATH = `${CTFS_PROCESS}/latest`;
 /** Events of every contract this process holds. */
 export const PBUNDLE_PATH = `${CTFS_PROCESS}/pbundle`;
 
-/** The directory of one contract: `ctl` (O_WRONLY), `status` and `events` (O_RDONLY). */
+/**
+ * The directory of one contract: `ctl` (O_WRONLY, nothing else), `status` (O_RDONLY) and
+ * `events` (O_RDONLY, optionally O_NONBLOCK, nothing else).
+ */
 export function contractDir(ctid: number): string {
   return `${CTFS_PROCESS}/${ctid}`;
 }

@@ -3,12 +3,13 @@ import { ILLUMOS_ERRNO } from './constants.js';
 const BRAND = Symbol.for('pg.contract.error');
 
 /**
- * Every failure of `@pg/contract`. `code` is an errno name (`'ESRCH'`, `'EPERM'`, `'EINVAL'`,
+ * Every failure of `@pg/contract`. `code` is an errno name (`'ESRCH'`, `'EPERM'`, `'EACCES'`, `'EINVAL'`,
  * `'ENOTEMPTY'`) or one of the package's own codes:
  * - `'EUNSUPPORTED'`: not illumos (`process.platform` is not `sunos`), or no ctfs mounted;
  * - `'EFFI'`: koffi or libcontract could not be loaded;
  * - `'ENOCONTRACT'`: neither libcontract nor the `ctrun`/`ctstat` commands can be used;
- * - `'ECOMMAND'`: a command (`ctstat`, `pgrep`, …) failed or printed what cannot be parsed.
+ * - `'ECOMMAND'`: a command (`ctstat`, `pgrep`, …) failed or printed what cannot be parsed;
+ * - `'ENOTHELD'`: `waitForEmpty` on a contract this process no longer holds, members left.
  * `call` names the function or command that failed, when one did.
  */
 export class ContractError extends Error {
@@ -50,4 +51,10 @@ export function callError(call: string, errno: number, detail?: string): Contrac
  */
 export function check(call: string, result: number, detail?: string): void {
   if (result !== 0) throw callError(call, result, detail);
+}
+
+/** The `code` of a Node system error, if `error` is one. */
+export function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

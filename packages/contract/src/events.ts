@@ -1,11 +1,11 @@
-import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contractDir, CT_PR_EV, PBUNDLE_PATH } from './constants.js';
 import { callError, check, ContractError } from './errors.js';
-import { openCtfs, systemCode } from './fds.js';
+import { closeCtfs, openCtfs } from './fds.js';
 import { ackWith } from './ctl.js';
 import { libcontract, type Libcontract, type Out, type Pointer } from './ffi.js';
 import { eventName, type ContractEventName } from './names.js';
+import { readStatusWith } from './status.js';
 
 /** One event, copied out of libcontract (its handle is already freed). */
 export interface ContractEvent {
@@ -38,14 +38,7 @@ export class ContractEventStream {
 
   /** Opens contract `ctid`'s events, or the bundle. ContractError `'ENOENT'` when the contract is gone. */
   static open(target: number | 'bundle'): ContractEventStream {
-    const lib = libcontract();
-    const path = target === 'bundle' ? PBUNDLE_PATH : `${contractDir(target)}/events`;
-    try {
-      return new ContractEventStream(lib, openCtfs(path, 'r', true));
-    } catch (cause) {
-      const code = systemCode(cause) ?? 'EIO';
-      throw new ContractError(`${path}: ${code}`, code, 'open', { cause });
-    }
+    return openEventsWith(libcontract(), target);
   }
 
   /** Rewinds to the oldest queued event, so events queued before the open are seen (`ct_event_reset`). */
@@ -68,7 +61,7 @@ export class ContractEventStream {
     if (this.#fd === undefined) return;
     const fd = this.#fd;
     this.#fd = undefined;
-    closeSync(fd);
+    closeCtfs(this.#lib, fd);
   }
 
   #read(call: string, read: (out: Out<Pointer>) => number): ContractEvent | undefined {
@@ -83,6 +76,19 @@ export class ContractEventStream {
   private get fd(): number {
     if (this.#fd === undefined) throw new ContractError('the event stream is closed', 'EBADF', 'ContractEventStream');
     return this.#fd;
+  }
+}
+
+/** @internal `ContractEventStream.open` over a given binding. */
+export function openEventsWith(lib: Libcontract, target: number | 'bundle'): ContractEventStream {
+  const path = target === 'bundle' ? PBUNDLE_PATH : `${contractDir(target)}/events`;
+  try {
+    // O_RDONLY|O_NONBLOCK and nothing else (`ctfs_endpoint_open`).
+    return new ContractEventStream(lib, openCtfs(lib, path, 'r', true));
+  } catch (cause) {
+    if (!ContractError.isInstance(cause)) throw cause;
+    const why = cause.code === 'ENOENT' && target !== 'bundle' ? `contract ${target} does not exist` : cause.code;
+    throw new ContractError(`${path}: ${why}`, cause.code, 'open', { cause });
   }
 }
 
@@ -105,16 +111,27 @@ export interface WaitOptions {
 }
 
 /**
- * Resolves `true` once contract `ctid` reports `CT_PR_EV_EMPTY` (its last member exited; it
- * may not be reaped yet), or at once when the contract no longer exists. The EMPTY event must be
- * in the contract's critical set (the kernel default) and the caller must hold the contract:
- * the event is acknowledged, so it is not delivered again. Reads never block a thread: the fd is
- * non-blocking and polled on a timer. Resolves `false` when `signal` aborts.
+ * Resolves `true` once contract `ctid` reports `CT_PR_EV_EMPTY` (its last member exited; it may
+ * not be reaped yet), acknowledging the event; or once its status shows no member, or no
+ * contract at all (destroyed: it was empty). The caller must hold the contract and EMPTY must be
+ * in its critical set (the kernel default). Reads never block a thread: the fd is non-blocking
+ * and polled on a timer. Resolves `false` when `signal` aborts.
+ *
+ * Rejects with ContractError `'ENOTHELD'` when the contract, still with members, is no longer
+ * held by this process (abandoned: orphaned or inherited). Its EMPTY event would never be
+ * readable: the kernel publishes events of an orphaned contract already acknowledged
+ * (`cte_publish_all`), so a critical read skips them, and a non-blocking read answers EAGAIN,
+ * never EIDRM, even once the queue is dead (`cte_get_event`).
  */
-export async function waitForEmpty(ctid: number, options: WaitOptions = {}): Promise<boolean> {
+export function waitForEmpty(ctid: number, options: WaitOptions = {}): Promise<boolean> {
+  return waitForEmptyWith(libcontract(), ctid, options);
+}
+
+/** @internal */
+export async function waitForEmptyWith(lib: Libcontract, ctid: number, options: WaitOptions = {}): Promise<boolean> {
   let stream: ContractEventStream;
   try {
-    stream = ContractEventStream.open(ctid);
+    stream = openEventsWith(lib, ctid);
   } catch (error) {
     if (ContractError.isInstance(error) && error.code === 'ENOENT') return true;
     throw error;
@@ -127,14 +144,37 @@ export async function waitForEmpty(ctid: number, options: WaitOptions = {}): Pro
     for (let wait = 2; ; wait = Math.min(wait * 2, maxInterval)) {
       for (let event = stream.readCritical(); event !== undefined; event = stream.readCritical()) {
         if (event.ctid === ctid && event.typeBits === CT_PR_EV.EMPTY) {
-          ackWith(libcontract(), ctid, event.evid);
+          ackWith(lib, ctid, event.evid);
           return true;
         }
       }
       if (options.signal?.aborted) return false;
+      // EAGAIN says nothing about whether the event can still come: the status does.
+      if (emptyOrNotHeld(lib, ctid)) return true;
       await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
     }
   } finally {
     stream.close();
   }
+}
+
+/** True when contract `ctid` has no member or no longer exists; throws `'ENOTHELD'` when another holds it. */
+function emptyOrNotHeld(lib: Libcontract, ctid: number): boolean {
+  let status;
+  try {
+    status = readStatusWith(lib, ctid, 'all');
+  } catch (error) {
+    if (ContractError.isInstance(error) && error.code === 'ENOENT') return true;
+    throw error;
+  }
+  if (status.state === 'dead' || status.members?.length === 0) return true;
+  if (status.state !== 'owned' || status.holder !== process.pid) {
+    const holder = status.state === 'owned' ? `process ${status.holder}` : status.state === 'inherited' ? `contract ${status.holder} (inherited)` : 'no one (orphaned)';
+    throw new ContractError(
+      `contract ${ctid} is no longer held by this process (held by ${holder}): its EMPTY event will not be delivered here`,
+      'ENOTHELD',
+      'waitForEmpty',
+    );
+  }
+  return false;
 }

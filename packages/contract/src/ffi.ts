@@ -1,6 +1,7 @@
-// koffi declarations for libcontract.so.1 and the two libc calls @pg/contract needs. Declarations
+// koffi declarations for libcontract.so.1 and the libc calls @pg/contract needs. Declarations
 // only, no decisions. Handles and pointers are koffi 3 BigInt pointers and never leave this
 // package's internals; the public API copies everything out into plain numbers.
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LIBCONTRACT } from './constants.js';
 import { ContractError } from './errors.js';
@@ -13,11 +14,27 @@ export type Pointer = bigint;
 export type Out<T> = [T | null];
 
 /**
- * The bound functions, one per C declaration in `libcontract.h` (reference/illumos.md). The
- * int-returning `ct_*` calls return **0 or an errno value** (never -1); `sigsend` returns -1 and
- * sets errno, read through `errno()` (libc `___errno`) right after it.
+ * The bound functions, one per C declaration in `libcontract.h` (reference/illumos.md) plus the
+ * libc calls ctfs needs. Two conventions, each the C one:
+ * - the int-returning `ct_*` calls return **0 or an errno value** (never -1), as libcontract does;
+ * - the libc calls (`open`, `fcntl`, `close`, `sigsend`) return their result, or **the negated
+ *   errno** when C returns -1. errno is read with `koffi.errno()` right after the call, inside
+ *   the binding, before any other native call can change it.
  */
 export interface Libcontract {
+  /**
+   * libc `open(path, flags)`: the fd, or -errno. Never adds O_CLOEXEC (libuv's `fs.open` does,
+   * and ctfs refuses it); the caller sets FD_CLOEXEC afterwards with `fcntl`.
+   */
+  open(path: string, flags: number): number;
+  /** libc `fcntl(fd, cmd, arg)`: the result, or -errno. */
+  fcntl(fd: number, cmd: number, arg: number): number;
+  /** libc `close(fd)`: 0, or -errno. */
+  close(fd: number): number;
+  /** libc `int sigsend(idtype_t, id_t, int)`: 0, or -errno. */
+  sigsend(idtype: number, id: number, signal: number): number;
+  /** The entries of a ctfs directory (`readdir`). Throws ContractError with the errno code. */
+  readdir(path: string): string[];
   ct_tmpl_activate(fd: number): number;
   ct_tmpl_clear(fd: number): number;
   ct_tmpl_set_critical(fd: number, events: number): number;
@@ -42,10 +59,6 @@ export interface Libcontract {
   ct_ctl_abandon(fd: number): number;
   ct_ctl_adopt(fd: number): number;
   ct_ctl_ack(fd: number, evid: bigint): number;
-  /** libc `int sigsend(idtype_t, id_t, int)`: 0, or -1 with errno set. */
-  sigsend(idtype: number, id: number, signal: number): number;
-  /** The calling thread's errno (`*___errno()`). */
-  errno(): number;
   /** Copies `n` C ints starting at `pointer` into a new JS array (the memory is not retained). */
   copyInts(pointer: Pointer, n: number): number[];
 }
@@ -84,13 +97,20 @@ export function loadLibcontract(platform: NodeJS.Platform): Libcontract | Contra
     return new ContractError(`${LIBCONTRACT} could not be loaded: ${(cause as Error).message}`, 'EFFI', 'koffi.load', { cause });
   }
   try {
-    return bind(koffi, lib, libc);
+    return bindLibcontract(koffi, lib as unknown as LibraryLike, libc as unknown as LibraryLike);
   } catch (cause) {
     return new ContractError(`${LIBCONTRACT} lacks a function @pg/contract needs: ${(cause as Error).message}`, 'EFFI', 'koffi.func', { cause });
   }
 }
 
-function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Koffi['load']>): Libcontract {
+/** What `bindLibcontract` needs of koffi and of a loaded library (a test can pass fakes). */
+export type KoffiLike = Pick<Koffi, 'errno' | 'decode'>;
+export interface LibraryLike {
+  func(prototype: string): (...args: unknown[]) => unknown;
+}
+
+/** @internal Binds the declarations to `lib` (libcontract) and `libc`; no decisions. */
+export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: LibraryLike): Libcontract {
   // ctid_t, id_t, pid_t, uint_t, ctstate_t and idtype_t are all 4 bytes on LP64; ctevid_t is uint64_t.
   const f = (proto: string) => lib.func(proto);
   const activate = f('int ct_tmpl_activate(int fd)');
@@ -116,9 +136,20 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Kof
   const abandon = f('int ct_ctl_abandon(int fd)');
   const adopt = f('int ct_ctl_adopt(int fd)');
   const ack = f('int ct_ctl_ack(int fd, uint64_t evid)');
+  // open and fcntl are variadic in C: declared so, so that the call follows the variadic ABI.
+  const open = libc.func('int open(const char *path, int oflag, ...)');
+  const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
+  const close = libc.func('int close(int fd)');
   const sigsend = libc.func('int sigsend(int idtype, int32_t id, int sig)');
-  const errnoLocation = libc.func('int *___errno(void)');
+  // errno belongs to the calling thread and any later native call may change it: read it with
+  // koffi.errno() at once, never through a second FFI call (`___errno`) made after other work.
+  const orErrno = (result: unknown) => ((result as number) === -1 ? -koffi.errno() : (result as number));
   return {
+    open: (path, flags) => orErrno(open(path, flags)),
+    fcntl: (fd, cmd, arg) => orErrno(fcntl(fd, cmd, 'int', arg)),
+    close: (fd) => orErrno(close(fd)),
+    sigsend: (idtype, id, signal) => orErrno(sigsend(idtype, id, signal)),
+    readdir: (path) => readdirOrError(path),
     ct_tmpl_activate: (fd) => activate(fd) as number,
     ct_tmpl_clear: (fd) => clear(fd) as number,
     ct_tmpl_set_critical: (fd, ev) => setCritical(fd, ev) as number,
@@ -142,8 +173,17 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Kof
     ct_ctl_abandon: (fd) => abandon(fd) as number,
     ct_ctl_adopt: (fd) => adopt(fd) as number,
     ct_ctl_ack: (fd, evid) => ack(fd, evid) as number,
-    sigsend: (idtype, id, signal) => sigsend(idtype, id, signal) as number,
-    errno: () => koffi.decode(errnoLocation() as bigint, 'int') as number,
     copyInts: (pointer, n) => (n === 0 ? [] : Array.from(koffi.decode(pointer, 'int', n) as ArrayLike<number>)),
   };
+}
+
+/** `readdirSync`, its failure as a ContractError. Directory opens accept O_CLOEXEC (`ctfs_open`). */
+function readdirOrError(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    const name = typeof code === 'string' ? code : 'EIO';
+    throw new ContractError(`${path}: ${name}`, name, 'readdir', { cause });
+  }
 }

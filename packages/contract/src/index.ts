@@ -3,8 +3,9 @@
  * `sigsend(P_CTID)` through koffi and `libcontract.so.1`, with the commands illumos ships
  * (`ctrun`, `ctstat`, `pgrep -c`, `pkill -c`) as the fallback where koffi is missing (koffi has
  * no illumos build). Nothing is loaded at import; off illumos every call throws ContractError
- * `'EUNSUPPORTED'` and `contractSupport()` says why. Written from the illumos sources and not
- * yet run on a real illumos machine.
+ * `'EUNSUPPORTED'` and `contractSupport()` says why. `Contracts` bundles every operation over
+ * one libcontract, so that code can run over the fake of `@pg/contract/testing`. Written from
+ * the illumos sources and not yet run on a real illumos machine.
  */
 export { ContractError } from './errors.js';
 export { CT_PR_EV, CT_PR_ALLEVENT, CT_PR_ALLFATAL, CT_PR_PARAM, CT_PR_ALLPARAM, CTD, CTS, CTE, P_CTID, CTFS, contractDir } from './constants.js';
@@ -20,3 +21,4 @@ export { parseCtstat, ctstatContract, ctstatProcessContracts, type CtstatEntry }
 export { ctrunArgs, CTRUN_EXIT, type CtrunOptions } from './cli/ctrun.js';
 export { pgrepContract, pkillContract, parsePids } from './cli/pgrep.js';
 export { processContractIds } from './list.js';
+export { Contracts, contracts } from './contracts.js';

@@ -22,11 +22,13 @@ describe('loading libcontract', () => {
     expect(await contractSupport()).toEqual({ available: false, mechanism: undefined, reason: `not illumos (process.platform is ${process.platform})` });
   });
 
-  it('importing the built package loads no koffi', () => {
+  it('importing the built package, and its testing entry, loads no koffi', () => {
     const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const testing = fileURLToPath(new URL('../dist/testing.js', import.meta.url));
     const script = `
       import { createRequire } from 'node:module';
       const p = await import(${JSON.stringify(dist)});
+      await import(${JSON.stringify(testing)});
       const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/koffi/'));
       const s = await p.contractSupport();
       console.log(JSON.stringify([loaded, typeof p.readStatus, s.available]));`;

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { CTFS_PROCESS } from './constants.js';
-import { ContractError } from './errors.js';
-import { systemCode } from './fds.js';
+import { ContractError, systemCode } from './errors.js';
 
 /**
  * The ids of every process contract this zone shows (`/system/contract/process/<id>`), sorted.

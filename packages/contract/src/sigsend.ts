@@ -20,8 +20,9 @@ const ESRCH = 3;
 /** @internal */
 export function signalContractWith(lib: Libcontract, ctid: number, signal: number): boolean {
   if (!Number.isSafeInteger(ctid) || ctid <= 0) throw new TypeError(`Invalid option \`ctid\`: got ${String(ctid)}, expected a positive integer.`);
-  if (lib.sigsend(P_CTID, ctid, signal) === 0) return true;
-  const errno = lib.errno();
-  if (errno === ESRCH) return false;
-  throw callError('sigsend', errno, `P_CTID ${ctid}, signal ${signal}`);
+  // The binding reads errno at once (koffi.errno()) and hands it back negated.
+  const result = lib.sigsend(P_CTID, ctid, signal);
+  if (result === 0) return true;
+  if (result === -ESRCH) return false;
+  throw callError('sigsend', -result, `P_CTID ${ctid}, signal ${signal}`);
 }

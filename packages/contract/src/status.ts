@@ -1,7 +1,6 @@
-import { closeSync } from 'node:fs';
 import { contractDir, CTD, LATEST_PATH } from './constants.js';
 import { check, ContractError } from './errors.js';
-import { openCtfs, systemCode } from './fds.js';
+import { closeCtfs, openCtfs } from './fds.js';
 import { libcontract, type Libcontract, type Out, type Pointer } from './ffi.js';
 import { stateName, type ContractState } from './names.js';
 
@@ -96,7 +95,11 @@ export function readStatus(target: number | 'latest', detail: StatusDetail = 'al
   return readStatusWith(libcontract(), target, detail);
 }
 
-/** The id of the last contract this thread created, or undefined when it created none. */
+/**
+ * The id of the last contract this thread created, or undefined when it created none.
+ * That contract stays referenced by the thread (and counted against `project.max-contracts`)
+ * until the thread creates another, even after it was abandoned and destroyed.
+ */
 export function latestContract(): number | undefined {
   return latestContractWith(libcontract());
 }
@@ -137,9 +140,12 @@ export function readStatusHandle(lib: Libcontract, target: number | 'latest', de
   const path = target === 'latest' ? LATEST_PATH : `${contractDir(target)}/status`;
   let fd: number;
   try {
-    fd = openCtfs(path, 'r');
+    // `latest` takes O_RDONLY and nothing else (`ctfs_latest_open`); `status` is less strict
+    // (`ctfs_open`), and both go through the same open.
+    fd = openCtfs(lib, path, 'r');
   } catch (cause) {
-    const code = systemCode(cause) ?? 'EIO';
+    if (!ContractError.isInstance(cause)) throw cause;
+    const code = cause.code;
     const what = target === 'latest' ? 'this thread created no contract' : `contract ${target} does not exist`;
     throw new ContractError(`${path}: ${code === 'ENOENT' || code === 'ESRCH' ? what : code}`, code, 'open', { cause });
   }
@@ -149,6 +155,6 @@ export function readStatusHandle(lib: Libcontract, target: number | 'latest', de
     if (out[0] === null) throw new ContractError('ct_status_read returned no handle', 'EIO', 'ct_status_read');
     return new StatusHandle(lib, out[0]);
   } finally {
-    closeSync(fd);
+    closeCtfs(lib, fd);
   }
 }

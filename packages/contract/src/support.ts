@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises';
 import { missingTool } from './cli/run.js';
-import { CTFS_PROCESS } from './constants.js';
+import { CTFS_PROCESS, TEMPLATE_PATH } from './constants.js';
 import { ContractError } from './errors.js';
-import { libcontract } from './ffi.js';
+import { closeCtfs, openCtfs } from './fds.js';
+import { libcontract, type Libcontract } from './ffi.js';
 
 /** How contracts can be used here: through libcontract (koffi), through the commands, or not at all. */
 export interface ContractSupport {
@@ -35,20 +36,36 @@ const realChecks: SupportChecks = {
     }
   },
   libcontractProblem() {
+    let lib: Libcontract;
     try {
-      libcontract();
-      return undefined;
+      lib = libcontract();
     } catch (error) {
       if (!ContractError.isInstance(error)) throw error;
       return error.message;
     }
+    return templateProblemWith(lib);
   },
   missingCommand: () => missingTool(['ctrun', 'ctstat', 'pgrep', 'pkill']),
 };
 
 /**
+ * @internal Why contracts cannot be created through `lib`: opens a process template the way
+ * every spawn will (libc `open` without O_CLOEXEC, then FD_CLOEXEC by `fcntl`) and closes it. A
+ * template open has no effect of its own (each open is a fresh template).
+ */
+export function templateProblemWith(lib: Libcontract): string | undefined {
+  try {
+    closeCtfs(lib, openCtfs(lib, TEMPLATE_PATH, 'rw'));
+    return undefined;
+  } catch (error) {
+    if (!ContractError.isInstance(error)) throw error;
+    return `a process template cannot be opened (${error.message})`;
+  }
+}
+
+/**
  * Checks, in order, that this is illumos, that ctfs is mounted at `/system/contract`, and that
- * libcontract loads through koffi or else that the commands illumos ships are present. Never
+ * libcontract loads through koffi and a process template opens through it, or else that the commands illumos ships are present. Never
  * throws; loads koffi only on illumos.
  */
 export function contractSupport(): Promise<ContractSupport> {

@@ -1,7 +1,6 @@
-import { closeSync } from 'node:fs';
 import { TEMPLATE_PATH } from './constants.js';
 import { check, ContractError } from './errors.js';
-import { openCtfs } from './fds.js';
+import { closeCtfs, openCtfs } from './fds.js';
 import { libcontract, type Libcontract } from './ffi.js';
 import { eventBits, fatalBits, paramBits, type ContractEventName, type ContractParam } from './names.js';
 
@@ -36,7 +35,10 @@ export class ProcessTemplate {
     this.#fd = fd;
   }
 
-  /** Opens a fresh template and sets `terms` in svc.startd's order (param, informative, fatal, critical). */
+  /**
+   * Opens a fresh template and sets `terms` in svc.startd's order (param, informative, fatal,
+   * critical). A failed open is a ContractError with the errno's name and `call` `'open'`.
+   */
   static open(terms: TemplateTerms = {}): ProcessTemplate {
     return openTemplateWith(libcontract(), terms);
   }
@@ -70,7 +72,7 @@ export class ProcessTemplate {
     if (this.#fd === undefined) return;
     const fd = this.#fd;
     this.#fd = undefined;
-    closeSync(fd);
+    closeCtfs(this.#lib, fd);
   }
 
   private get fd(): number {
@@ -81,7 +83,15 @@ export class ProcessTemplate {
 
 /** @internal `ProcessTemplate.open` over a given binding. */
 export function openTemplateWith(lib: Libcontract, terms: TemplateTerms): ProcessTemplate {
-  const template = new ProcessTemplate(lib, openCtfs(TEMPLATE_PATH, 'rw'));
+  let fd: number;
+  try {
+    // O_RDWR and nothing else (`ctfs_tmpl_open`); each open is a fresh template.
+    fd = openCtfs(lib, TEMPLATE_PATH, 'rw');
+  } catch (cause) {
+    if (!ContractError.isInstance(cause)) throw cause;
+    throw new ContractError(`cannot open a process template (${TEMPLATE_PATH}): ${cause.code}`, cause.code, 'open', { cause });
+  }
+  const template = new ProcessTemplate(lib, fd);
   try {
     if (terms.params !== undefined) template.setParams(terms.params);
     if (terms.informative !== undefined) template.setInformative(terms.informative);

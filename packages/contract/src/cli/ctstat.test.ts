@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../errors.js';
-import { parseCtstat } from './ctstat.js';
+import { ctstatOutcome, parseCtstat } from './ctstat.js';
 
 // The sample of reference/illumos.md, as ctstat.c prints it (`%-7ld %-7ld …` rows, tab-led details).
 const SAMPLE = [
@@ -62,7 +62,32 @@ describe('parseCtstat', () => {
     expect(codeOf(() => parseCtstat(`${header}\n57 0 process sleepy 1234 0 - -\n`))).toBe('ECOMMAND');
     expect(codeOf(() => parseCtstat(`${header}\nx7 0 process owned 1234 0 - -\n`))).toBe('ECOMMAND');
     expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned ?? 0 - -\n`))).toBe('ECOMMAND');
-    expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1 0 - -\n\tmember processes: (error: No such file)\n`))).toBe('ECOMMAND');
     expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1 0 - -\n\tno colon here\n`))).toBe('ECOMMAND');
+  });
+});
+
+describe('ctstat -v -i on what it cannot show (issue 14.7)', () => {
+  const header = 'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   ';
+
+  it('a device contract: ctstat prints its row, then dies in get_type; that is "no such process contract", not ECOMMAND', () => {
+    const result = { exitCode: 1, stdout: `${header}\n88      0       device  owned   321     0       -       -       \n`, stderr: 'ctstat: invalid contract type: device\n' };
+    expect(() => ctstatOutcome(88, result)).toThrow(expect.objectContaining({ code: 'ENOENT', message: 'contract 88 is a device contract, not a process contract' }));
+    // Even when stdout was lost (buffered output of a dying process), stderr says it.
+    expect(codeOf(() => ctstatOutcome(88, { ...result, stdout: '' }))).toBe('ENOENT');
+  });
+
+  it('"(error: …)" values are the field’s error, not a malformed list: members unreadable is a clear error with its errno', () => {
+    const stdout = `${header}\n57      0       process owned   1234    0       -       -       \n\tmember processes:      (error: Not enough space)\n\tservice fmri:          (error: No such file or directory)\n`;
+    const [entry] = parseCtstat(stdout);
+    expect(entry?.members).toBeUndefined();
+    expect(entry?.errors).toEqual({ 'member processes': 'Not enough space', 'service fmri': 'No such file or directory' });
+    expect(() => ctstatOutcome(57, { exitCode: 0, stdout, stderr: '' })).toThrow(
+      expect.objectContaining({ code: 'ENOMEM', message: 'ctstat could not read the member processes of contract 57: Not enough space' }),
+    );
+  });
+
+  it('an unknown id (header only) is undefined; another failure stays ECOMMAND with ctstat’s words', () => {
+    expect(ctstatOutcome(9, { exitCode: 0, stdout: `${header}\n`, stderr: '' })).toBeUndefined();
+    expect(codeOf(() => ctstatOutcome(9, { exitCode: 1, stdout: '', stderr: 'ctstat: could not open contract status file: Permission denied\n' }))).toBe('ECOMMAND');
   });
 });

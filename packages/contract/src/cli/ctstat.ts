@@ -1,6 +1,7 @@
 import { ContractError } from '../errors.js';
 import type { ContractState } from '../names.js';
-import { runTool } from './run.js';
+import { runTool, type CommandResult } from './run.js';
+import { errnoOfText } from './strerror.js';
 
 /** One contract as `ctstat -v` prints it. */
 export interface CtstatEntry {
@@ -17,6 +18,11 @@ export interface CtstatEntry {
   readonly members: readonly number[] | undefined;
   /** `inherited contracts`; undefined without `-v`. */
   readonly inherited: readonly number[] | undefined;
+  /**
+   * Fields ctstat could not read, by label, with its reason (`verb_error` prints
+   * `(error: Not enough space)` in place of the value). A list among them is undefined above.
+   */
+  readonly errors: Readonly<Record<string, string>>;
 }
 
 const STATES: Readonly<Record<string, ContractState>> = { owned: 'owned', inherit: 'inherited', orphan: 'orphan', dead: 'dead' };
@@ -25,9 +31,12 @@ function malformed(line: string, why: string): ContractError {
   return new ContractError(`unexpected ctstat output (${why}): ${JSON.stringify(line)}`, 'ECOMMAND', 'ctstat');
 }
 
-/** A sorted id list as `print_ids` writes it, or `none`. */
+/** `(error: …)`: what ctstat's `verb_error` prints for a field it could not read. */
+const FIELD_ERROR = /^\(error: (.*)\)$/;
+
+/** A sorted id list as `print_ids` writes it, or `none`; undefined when absent or unreadable. */
 function ids(label: string, value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || FIELD_ERROR.test(value)) return undefined;
   if (value === 'none') return [];
   const parts = value.split(/\s+/);
   if (!parts.every((p) => /^\d+$/.test(p))) throw malformed(value, `${label} is not a list of ids`);
@@ -47,11 +56,16 @@ export function parseCtstat(text: string): CtstatEntry[] {
   const headerLine = lines[header] ?? '';
   if (!/^CTID\s+ZONEID\s+TYPE\s+STATE\s+HOLDER\s+EVENTS\s+QTIME\s+NTIME\s*$/.test(headerLine)) throw malformed(headerLine, 'no header');
   const entries: CtstatEntry[] = [];
-  let current: { row: Omit<CtstatEntry, 'details' | 'members' | 'inherited'>; details: Record<string, string> } | undefined;
+  let current: { row: Omit<CtstatEntry, 'details' | 'members' | 'inherited' | 'errors'>; details: Record<string, string> } | undefined;
   const flush = () => {
     if (current === undefined) return;
     const { row, details } = current;
-    entries.push({ ...row, details, members: ids('member processes', details['member processes']), inherited: ids('inherited contracts', details['inherited contracts']) });
+    const errors: Record<string, string> = {};
+    for (const [label, value] of Object.entries(details)) {
+      const error = FIELD_ERROR.exec(value);
+      if (error !== null) errors[label] = error[1] ?? '';
+    }
+    entries.push({ ...row, details, errors, members: ids('member processes', details['member processes']), inherited: ids('inherited contracts', details['inherited contracts']) });
   };
   for (const line of lines.slice(header + 1)) {
     if (line.trim() === '') continue;
@@ -78,12 +92,39 @@ export function parseCtstat(text: string): CtstatEntry[] {
   return entries;
 }
 
-/** `ctstat -v -i CTID`: the contract, or undefined when it does not exist. */
+/**
+ * `ctstat -v -i CTID`: the process contract, or undefined when it does not exist. Throws
+ * ContractError `'ENOENT'` for a contract of another type (ctstat prints its row, then dies in
+ * `get_type`: it knows verbose fields for process contracts only), and the errno named by
+ * ctstat's reason when it could not read the members (`(error: …)`).
+ */
 export async function ctstatContract(ctid: number): Promise<CtstatEntry | undefined> {
   checkId(ctid);
-  const { exitCode, stdout, stderr } = await runTool('ctstat', ['-v', '-i', String(ctid)]);
+  return ctstatOutcome(ctid, await runTool('ctstat', ['-v', '-i', String(ctid)]));
+}
+
+/** @internal What one `ctstat -v -i CTID` run says about contract `ctid`. */
+export function ctstatOutcome(ctid: number, { exitCode, stdout, stderr }: CommandResult): CtstatEntry | undefined {
+  const type = /invalid contract type: (\S+)/.exec(stderr)?.[1] ?? rowType(stdout, ctid);
+  if (type !== undefined && type !== 'process') {
+    throw new ContractError(`contract ${ctid} is a ${type} contract, not a process contract`, 'ENOENT', 'ctstat');
+  }
   if (exitCode !== 0) throw new ContractError(`ctstat -v -i ${ctid} exited ${exitCode}: ${stderr.trim()}`, 'ECOMMAND', 'ctstat');
-  return parseCtstat(stdout).find((e) => e.ctid === ctid);
+  const entry = parseCtstat(stdout).find((e) => e.ctid === ctid);
+  const why = entry?.errors['member processes'];
+  if (why !== undefined) {
+    throw new ContractError(`ctstat could not read the member processes of contract ${ctid}: ${why}`, errnoOfText(why) ?? 'EIO', 'ctstat');
+  }
+  return entry;
+}
+
+/** The TYPE column of `ctid`'s row, read leniently (ctstat may have died right after printing it). */
+function rowType(stdout: string, ctid: number): string | undefined {
+  for (const line of stdout.split('\n')) {
+    const [id, , type] = line.trim().split(/\s+/);
+    if (id === String(ctid)) return type;
+  }
+  return undefined;
 }
 
 /** `ctstat -v -t process`: every live process contract this zone shows. */

@@ -1,64 +1,207 @@
-// A FAKE libcontract for tests on machines that are not illumos (no such library exists here).
-// It records every call in order and models the one memory rule that matters: arrays returned by
-// ct_pr_status_get_members/contracts live inside the status handle and die with it.
+// A FAKE libcontract (and the libc calls @pg/contract makes) for tests on machines that are not
+// illumos, where no such library exists. It implements the same `Libcontract` interface as the
+// koffi binding, so everything above that interface runs unchanged. It models the kernel checks
+// that decide correctness: the exact open flags each ctfs file accepts, who may open a `ctl`,
+// adopt and abandon, events of an abandoned contract arriving already acknowledged, and the
+// memory rules of status and event handles. Contracts, members and events live in `kernel`.
+import { CT_PR_ALLEVENT, CT_PR_ALLFATAL, CT_PR_ALLPARAM, CT_PR_EV, CTD, CTE, CTFS_PROCESS, F_GETFD, F_SETFD, FD_CLOEXEC, O, P_CTID } from '../constants.js';
+import { ContractError } from '../errors.js';
 import type { Libcontract, Out, Pointer } from '../ffi.js';
+import { DEFAULT_TERMS, FakeKernel, type FakeTerms } from './fake-kernel.js';
 
-export interface FakeStatus {
+const EPERM = 1;
+const ENOENT = 2;
+const ESRCH = 3;
+const EBADF = 9;
+const EAGAIN = 11;
+const EACCES = 13;
+const EINVAL = 22;
+const STATES = { owned: 0, inherited: 1, orphan: 2, dead: 3 } as const;
+
+/** What an open fd refers to. */
+type FdTarget =
+  | { kind: 'template'; terms: FakeTerms }
+  | { kind: 'status' | 'ctl'; ctid: number }
+  | { kind: 'events'; ctid: number | 'bundle'; nonblock: boolean; after: bigint };
+type FakeFd = FdTarget & { path: string; cloexec: boolean };
+
+interface FakeStatus {
   id: number;
   state: number;
   holder: number;
-  /** undefined: the handle was read with less than CTD_ALL (the call returns ENOENT = 2). */
-  members?: number[];
-  contracts?: number[];
+  members: number[] | undefined;
+  contracts: number[] | undefined;
 }
 
-export interface FakeEvent {
-  type: number;
-  ctid: number;
-  evid: bigint;
-}
-
-/** The fake, with its call log and knobs. Named as a fake on purpose. */
+/** The fake, with its call log, its kernel and a knob to make a call fail. Named as a fake on purpose. */
 export class FakeLibcontract implements Libcontract {
+  readonly kernel = new FakeKernel();
+  /** Every call, in order (`open(path)`, `close(path)`, `ct_*`, `sigsend(idtype,id,signal)`). */
   readonly calls: string[] = [];
-  /** The status the next ct_status_read returns. */
-  nextStatus: FakeStatus = { id: 1, state: 0, holder: 1 };
-  /** Results of ct_* int calls by name (default 0). */
-  results = new Map<string, number>();
-  /** Queued critical events; an empty queue answers EAGAIN (11). */
-  events: FakeEvent[] = [];
-  /** What sigsend answers, in turn: 0, or an errno (then it returns -1). */
-  sigsendErrnos: number[] = [];
-  #errno = 0;
-  #nextHandle = 1n;
+  /** Handles freed so far (status and event handles). */
+  readonly freed: Pointer[] = [];
+  readonly #fds = new Map<number, FakeFd>();
+  readonly #failures = new Map<string, number[]>();
   readonly #statuses = new Map<Pointer, FakeStatus>();
-  readonly #eventHandles = new Map<Pointer, FakeEvent>();
+  readonly #events = new Map<Pointer, { type: number; ctid: number; evid: bigint }>();
   /** Array pointer → [owning handle, values]. */
   readonly #arrays = new Map<Pointer, [Pointer, number[]]>();
-  readonly freed: Pointer[] = [];
+  #nextFd = 100_000;
+  #nextHandle = 1n;
 
-  #int(name: string): number {
-    this.calls.push(name);
-    return this.results.get(name) ?? 0;
-  }
-  #alive(handle: Pointer, call: string): void {
-    if (this.freed.includes(handle)) throw new Error(`fake libcontract: ${call} on freed handle ${handle}`);
+  /** Makes the next call named `call` fail with `errno` (negated for the libc calls, as they report it). */
+  failNext(call: string, errno: number): void {
+    this.#failures.set(call, [...(this.#failures.get(call) ?? []), errno]);
   }
 
-  ct_tmpl_activate = () => this.#int('ct_tmpl_activate');
-  ct_tmpl_clear = () => this.#int('ct_tmpl_clear');
-  ct_tmpl_set_critical = () => this.#int('ct_tmpl_set_critical');
-  ct_tmpl_set_informative = () => this.#int('ct_tmpl_set_informative');
-  ct_pr_tmpl_set_fatal = () => this.#int('ct_pr_tmpl_set_fatal');
-  ct_pr_tmpl_set_param = () => this.#int('ct_pr_tmpl_set_param');
-  ct_status_read = (_fd: number, _detail: number, out: Out<Pointer>) => {
-    const r = this.#int('ct_status_read');
-    if (r !== 0) return r;
-    const handle = this.#nextHandle++;
-    this.#statuses.set(handle, structuredClone(this.nextStatus));
-    out[0] = handle;
+  /** Paths of the fds opened and not yet closed: a test checks nothing leaks. */
+  get openFds(): string[] {
+    return [...this.#fds.values()].map((f) => f.path);
+  }
+
+  #failure(call: string): number | undefined {
+    return this.#failures.get(call)?.shift();
+  }
+  #int(call: string, run: () => number): number {
+    this.calls.push(call);
+    return this.#failure(call) ?? run();
+  }
+  #fd<K extends FakeFd['kind']>(fd: number, kind: K): (FakeFd & { kind: K }) | number {
+    const entry = this.#fds.get(fd);
+    if (entry === undefined) return EBADF;
+    return entry.kind === kind ? (entry as FakeFd & { kind: K }) : EINVAL;
+  }
+
+  // --- libc -------------------------------------------------------------------------------
+
+  open = (path: string, flags: number): number => {
+    this.calls.push(`open(${path})`);
+    const forced = this.#failure('open');
+    if (forced !== undefined) return -forced;
+    // FOFFMAX (O_LARGEFILE) is on every open of a 64-bit process (`OPENMODE64`): ignore it.
+    const result = this.#open(path, flags & ~O.LARGEFILE);
+    if (typeof result === 'number') return -result;
+    const fd = this.#nextFd++;
+    this.#fds.set(fd, { ...result, path, cloexec: false });
+    return fd;
+  };
+
+  /** The ctfs VOP_ACCESS then VOP_OPEN checks for `path`: the errno, or what the fd refers to. */
+  #open(path: string, flags: number): number | FdTarget {
+    const mode = flags & 3;
+    const k = this.kernel;
+    if (path === `${CTFS_PROCESS}/template`) {
+      // ctfs_tmpl_open: flag != (FREAD | FWRITE | FOFFMAX) → EINVAL.
+      return flags === O.RDWR ? { kind: 'template', terms: { ...DEFAULT_TERMS } } : EINVAL;
+    }
+    if (path === `${CTFS_PROCESS}/latest`) {
+      // ctfs_latest_access: no write, ESRCH without a latest; ctfs_latest_open: flag != (FREAD | FOFFMAX) → EINVAL.
+      if (mode !== O.RDONLY) return EACCES;
+      if (k.latest === undefined || !k.visible(k.latest)) return ESRCH;
+      return flags === O.RDONLY ? { kind: 'status', ctid: k.latest } : EINVAL;
+    }
+    if (path === `${CTFS_PROCESS}/pbundle`) return this.#endpoint('bundle', flags);
+    const match = new RegExp(`^${CTFS_PROCESS}/(\\d+)/(status|ctl|events)$`).exec(path);
+    const ctid = Number(match?.[1]);
+    const c = k.contract(ctid);
+    if (match === null || c === undefined || !k.visible(ctid)) return ENOENT;
+    if (match[2] === 'status') {
+      // ctfs_access_readonly, then ctfs_open: read-only, other flags accepted.
+      return mode === O.RDONLY ? { kind: 'status', ctid } : EACCES;
+    }
+    if (match[2] === 'ctl') {
+      // vn_openat asks VOP_ACCESS first. ctfs_ctl_access: write only, and only the holder, or
+      // the caller whose own contract is the regent of an unheld (inherited) contract.
+      const mine = c.owner === k.self.pid || (c.owner === undefined && c.regent !== undefined && c.regent === k.self.contract);
+      if (mode !== O.WRONLY || !mine) return EACCES;
+      // ctfs_ctl_open: flag != (FWRITE | FOFFMAX) → EINVAL.
+      return flags === O.WRONLY ? { kind: 'ctl', ctid } : EINVAL;
+    }
+    return this.#endpoint(ctid, flags);
+  }
+
+  /** ctfs_endpoint_open: `(flag & ~FNONBLOCK) != (FREAD | FOFFMAX)` → EINVAL. */
+  #endpoint(ctid: number | 'bundle', flags: number): number | FdTarget {
+    if ((flags & 3) !== O.RDONLY) return EACCES;
+    if ((flags & ~O.NONBLOCK) !== O.RDONLY) return EINVAL;
+    return { kind: 'events', ctid, nonblock: (flags & O.NONBLOCK) !== 0, after: 0n };
+  }
+
+  fcntl = (fd: number, cmd: number, arg: number): number => {
+    const forced = this.#failure('fcntl');
+    if (forced !== undefined) return -forced;
+    const entry = this.#fds.get(fd);
+    if (entry === undefined) return -EBADF;
+    if (cmd === F_GETFD) return entry.cloexec ? FD_CLOEXEC : 0;
+    if (cmd !== F_SETFD) return -EINVAL;
+    entry.cloexec = (arg & FD_CLOEXEC) !== 0;
     return 0;
   };
+
+  close = (fd: number): number => {
+    const entry = this.#fds.get(fd);
+    this.calls.push(`close(${entry?.path ?? fd})`);
+    if (entry === undefined) return -EBADF;
+    this.#fds.delete(fd);
+    return 0;
+  };
+
+  sigsend = (idtype: number, id: number, signal: number): number => {
+    this.calls.push(`sigsend(${idtype},${id},${signal})`);
+    const forced = this.#failure('sigsend');
+    if (forced !== undefined) return -forced;
+    if (idtype !== P_CTID) return -EINVAL;
+    const errno = this.kernel.sigsend(id, signal);
+    return errno === 0 ? 0 : -errno;
+  };
+
+  readdir = (path: string): string[] => {
+    this.calls.push(`readdir(${path})`);
+    if (path !== CTFS_PROCESS) throw new ContractError(`${path}: ENOENT`, 'ENOENT', 'readdir');
+    const ids = [...this.kernel.contracts.keys()].filter((id) => this.kernel.visible(id));
+    return ['template', 'latest', 'pbundle', ...ids.map(String)];
+  };
+
+  // --- templates ------------------------------------------------------------------------------
+
+  #template(call: string, fd: number, set: (terms: FakeTerms) => number): number {
+    return this.#int(call, () => {
+      const entry = this.#fd(fd, 'template');
+      return typeof entry === 'number' ? entry : set(entry.terms);
+    });
+  }
+  ct_tmpl_activate = (fd: number) => this.#template('ct_tmpl_activate', fd, (t) => ((this.kernel.activeTemplate = { ...t }), 0));
+  ct_tmpl_clear = (fd: number) => this.#template('ct_tmpl_clear', fd, () => ((this.kernel.activeTemplate = undefined), 0));
+  ct_pr_tmpl_set_param = (fd: number, bits: number) =>
+    this.#template('ct_pr_tmpl_set_param', fd, (t) => ((bits & ~CT_PR_ALLPARAM) !== 0 ? EINVAL : ((t.params = bits), 0)));
+  ct_pr_tmpl_set_fatal = (fd: number, bits: number) =>
+    this.#template('ct_pr_tmpl_set_fatal', fd, (t) => ((bits & ~CT_PR_ALLFATAL) !== 0 ? EINVAL : ((t.fatal = bits), 0)));
+  ct_tmpl_set_informative = (fd: number, bits: number) =>
+    this.#template('ct_tmpl_set_informative', fd, (t) => ((bits & ~CT_PR_ALLEVENT) !== 0 ? EINVAL : ((t.informative = bits), 0)));
+  // Unprivileged, only EMPTY and events in the fatal set may be critical (`contract/process.c`).
+  ct_tmpl_set_critical = (fd: number, bits: number) =>
+    this.#template('ct_tmpl_set_critical', fd, (t) => ((bits & ~(CT_PR_EV.EMPTY | t.fatal)) !== 0 ? EPERM : ((t.critical = bits), 0)));
+
+  // --- status ---------------------------------------------------------------------------------
+
+  ct_status_read = (fd: number, detail: number, out: Out<Pointer>) =>
+    this.#int('ct_status_read', () => {
+      const entry = this.#fd(fd, 'status');
+      if (typeof entry === 'number') return entry;
+      const c = this.kernel.contract(entry.ctid);
+      if (c === undefined) return ENOENT;
+      const all = detail === CTD.ALL;
+      const handle = this.#nextHandle++;
+      this.#statuses.set(handle, {
+        id: c.id,
+        state: STATES[c.state],
+        holder: this.kernel.holder(c),
+        members: all ? [...c.members] : undefined,
+        contracts: all ? this.kernel.inheritedBy(c.id) : undefined,
+      });
+      out[0] = handle;
+      return 0;
+    });
   ct_status_free = (handle: Pointer) => {
     this.calls.push('ct_status_free');
     if (this.freed.includes(handle)) throw new Error(`fake libcontract: double free of status handle ${handle}`);
@@ -72,62 +215,94 @@ export class FakeLibcontract implements Libcontract {
     if (s === undefined) throw new Error(`fake libcontract: ${call} on unknown handle`);
     return s;
   }
+  #alive(handle: Pointer, call: string): void {
+    if (this.freed.includes(handle)) throw new Error(`fake libcontract: ${call} on freed handle ${handle}`);
+  }
   ct_status_get_id = (h: Pointer) => this.#status(h, 'ct_status_get_id').id;
   ct_status_get_state = (h: Pointer) => this.#status(h, 'ct_status_get_state').state;
   ct_status_get_holder = (h: Pointer) => this.#status(h, 'ct_status_get_holder').holder;
-  #array(h: Pointer, call: string, values: number[] | undefined, p: Out<Pointer>, n: Out<number>): number {
-    this.#status(h, call);
-    if (values === undefined) return 2; // ENOENT: read with CTD_COMMON
+  #array(h: Pointer, call: string, pick: (s: FakeStatus) => number[] | undefined, p: Out<Pointer>, n: Out<number>): number {
+    const values = pick(this.#status(h, call));
+    if (values === undefined) return ENOENT; // read with less than CTD_ALL
     const pointer = this.#nextHandle++;
     this.#arrays.set(pointer, [h, values]);
     p[0] = pointer;
     n[0] = values.length;
     return 0;
   }
-  ct_pr_status_get_members = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_members', this.#statuses.get(h)?.members, p, n);
-  ct_pr_status_get_contracts = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_contracts', this.#statuses.get(h)?.contracts, p, n);
+  ct_pr_status_get_members = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_members', (s) => s.members, p, n);
+  ct_pr_status_get_contracts = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_contracts', (s) => s.contracts, p, n);
   copyInts = (pointer: Pointer, n: number) => {
     this.calls.push('copyInts');
     const entry = this.#arrays.get(pointer);
     if (entry === undefined) throw new Error('fake libcontract: copy from unknown pointer');
+    // The array lives in the status handle's nvlist (libcontract process.c): dead with it.
     this.#alive(entry[0], 'copyInts (array of a freed status)');
     return entry[1].slice(0, n);
   };
-  ct_event_read = (_fd: number, out: Out<Pointer>) => this.#event('ct_event_read', out);
-  ct_event_read_critical = (_fd: number, out: Out<Pointer>) => this.#event('ct_event_read_critical', out);
-  #event(call: string, out: Out<Pointer>): number {
-    this.calls.push(call);
-    const event = this.events.shift();
-    if (event === undefined) return 11; // EAGAIN on an O_NONBLOCK fd
-    const handle = this.#nextHandle++;
-    this.#eventHandles.set(handle, event);
-    out[0] = handle;
-    return 0;
+
+  // --- events ---------------------------------------------------------------------------------
+
+  ct_event_read = (fd: number, out: Out<Pointer>) => this.#read('ct_event_read', fd, out, false);
+  ct_event_read_critical = (fd: number, out: Out<Pointer>) => this.#read('ct_event_read_critical', fd, out, true);
+  /**
+   * `cte_get_event`: the next event after the listener's position (critical reads skip
+   * informative and acknowledged ones). Nothing there: EAGAIN on a non-blocking fd, even when the
+   * queue is dead; a blocking read would wait, which the fake refuses to do.
+   */
+  #read(call: string, fd: number, out: Out<Pointer>, critical: boolean): number {
+    return this.#int(call, () => {
+      const entry = this.#fd(fd, 'events');
+      if (typeof entry === 'number') return entry;
+      const queue =
+        entry.ctid === 'bundle'
+          ? [...this.kernel.contracts.values()].filter((c) => c.owner === this.kernel.self.pid).flatMap((c) => c.events).sort((a, b) => Number(a.evid - b.evid))
+          : (this.kernel.contract(entry.ctid)?.events ?? []);
+      const next = queue.find((e) => e.evid > entry.after && (!critical || (e.flags & (CTE.ACK | CTE.INFO)) === 0));
+      if (next === undefined) {
+        if (entry.nonblock) return EAGAIN;
+        throw new Error('fake libcontract: a blocking event read with nothing queued would block this thread');
+      }
+      entry.after = next.evid;
+      const handle = this.#nextHandle++;
+      this.#events.set(handle, { type: next.type, ctid: next.ctid, evid: next.evid });
+      out[0] = handle;
+      return 0;
+    });
   }
-  ct_event_reset = () => this.#int('ct_event_reset');
+  ct_event_reset = (fd: number) =>
+    this.#int('ct_event_reset', () => {
+      const entry = this.#fd(fd, 'events');
+      if (typeof entry === 'number') return entry;
+      entry.after = 0n;
+      return 0;
+    });
   ct_event_free = (h: Pointer) => {
     this.calls.push('ct_event_free');
     if (this.freed.includes(h)) throw new Error(`fake libcontract: double free of event ${h}`);
+    if (!this.#events.has(h)) throw new Error(`fake libcontract: free of unknown event ${h}`);
     this.freed.push(h);
   };
-  #ev(h: Pointer, call: string): FakeEvent {
+  #event(h: Pointer, call: string) {
     this.calls.push(call);
     this.#alive(h, call);
-    const e = this.#eventHandles.get(h);
+    const e = this.#events.get(h);
     if (e === undefined) throw new Error('fake libcontract: unknown event handle');
     return e;
   }
-  ct_event_get_type = (h: Pointer) => this.#ev(h, 'ct_event_get_type').type;
-  ct_event_get_ctid = (h: Pointer) => this.#ev(h, 'ct_event_get_ctid').ctid;
-  ct_event_get_evid = (h: Pointer) => this.#ev(h, 'ct_event_get_evid').evid;
-  ct_ctl_abandon = () => this.#int('ct_ctl_abandon');
-  ct_ctl_adopt = () => this.#int('ct_ctl_adopt');
-  ct_ctl_ack = () => this.#int('ct_ctl_ack');
-  sigsend = (idtype: number, id: number, signal: number) => {
-    this.calls.push(`sigsend(${idtype},${id},${signal})`);
-    const errno = this.sigsendErrnos.shift() ?? 3;
-    this.#errno = errno;
-    return errno === 0 ? 0 : -1;
-  };
-  errno = () => this.#errno;
+  ct_event_get_type = (h: Pointer) => this.#event(h, 'ct_event_get_type').type;
+  ct_event_get_ctid = (h: Pointer) => this.#event(h, 'ct_event_get_ctid').ctid;
+  ct_event_get_evid = (h: Pointer) => this.#event(h, 'ct_event_get_evid').evid;
+
+  // --- ctl ------------------------------------------------------------------------------------
+
+  #ctl(call: string, fd: number, run: (ctid: number) => number): number {
+    return this.#int(call, () => {
+      const entry = this.#fd(fd, 'ctl');
+      return typeof entry === 'number' ? entry : run(entry.ctid);
+    });
+  }
+  ct_ctl_abandon = (fd: number) => this.#ctl('ct_ctl_abandon', fd, (ctid) => this.kernel.abandon(ctid, this.kernel.self.pid));
+  ct_ctl_adopt = (fd: number) => this.#ctl('ct_ctl_adopt', fd, (ctid) => this.kernel.adopt(ctid, this.kernel.self.pid));
+  ct_ctl_ack = (fd: number, evid: bigint) => this.#ctl('ct_ctl_ack', fd, (ctid) => this.kernel.ack(ctid, evid));
 }
