@@ -1,16 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CT_PR_PARAM } from '@pg/contract';
+import { contractsOver, type FakeLibcontract } from '@pg/contract/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContractGroup } from './contract-group.js';
-import { FakeLibcontract } from './fake-libcontract.fixture.js';
-import { attachWithBinding, listWithBinding, spawnWithBinding } from './operations.js';
-import { startInContract } from './spawn-in-contract.js';
+import type { BackendGroup, OwnerExitPolicy, SpawnRequest } from '../../backend.js';
+import { ContractBackendError, GroupGoneError, PermissionError, UnstoppableGroupError } from '../../errors/index.js';
+import { signalUntilNoneNew } from '../../group-loops.js';
+import { ProcessGroup } from '../../process-group.js';
+import { ContractGroup, HeldContractGroup } from './contract-group.js';
+import { LIBCONTRACT_GUARANTEES } from './guarantees.js';
+import { libcontractMechanism } from './libcontract-mechanism.js';
+import { contractTerms, startInContract } from './spawn-in-contract.js';
 
-// libcontract exists only on illumos. These tests check the ORDER in which the backend calls it,
-// against a fake binding; the children they start are real processes, killed by pid afterwards.
+// libcontract exists only on illumos. These tests drive the real binding layer of @pg/contract
+// over its FAKE libcontract (@pg/contract/testing), which models the kernel's contract rules;
+// the children they start are real processes, killed by pid afterwards.
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -21,192 +28,289 @@ afterEach(async () => {
   }
 });
 
+let madeUpPid = 3_000_000;
+
+/**
+ * A fake kernel that follows real children: it sees each fork (the child joins the new contract
+ * when a template is active), delivers signals to the real process, and learns of its exit.
+ */
+function fakeMachine() {
+  const { contracts, fake } = contractsOver();
+  fake.kernel.deliver = (pid, signal) => void process.kill(pid, signal);
+  const spawn = ((file: string, args: readonly string[], options: object) => {
+    const child = spawnProcess(file, args, options);
+    children.push(child);
+    // The fork happened even when exec failed (libuv then reports no pid): that child exited at once.
+    const pid = child.pid ?? madeUpPid++;
+    fake.kernel.fork(pid);
+    if (child.pid === undefined) fake.kernel.exit(pid);
+    else child.once('exit', () => fake.kernel.exit(pid));
+    return child;
+  }) as typeof spawnProcess;
+  return { contracts, fake, mechanism: libcontractMechanism(contracts, spawn) };
+}
+
+function request(onOwnerExit: OwnerExitPolicy, file = process.execPath, args = ['-e', 'setTimeout(() => {}, 60000)']): SpawnRequest {
+  return { file, args, cwd: undefined, env: process.env, stdio: 'ignore', name: undefined, limits: undefined, onOwnerExit };
+}
+
 function realChild(): ChildProcess {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const child = spawnProcess(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
   children.push(child);
   return child;
 }
 
-describe('contract backend sequencing against a fake libcontract', () => {
+/** The libcontract calls that make up the template sequence, in order. */
+function sequence(fake: FakeLibcontract): string[] {
+  return fake.calls.filter((c) => /^(open\(.*(template|latest)\)|ct_tmpl_activate|ct_tmpl_clear|close\(.*template\)|fork|ct_ctl_abandon)/.test(c));
+}
+
+describe('contract backend spawn against a fake libcontract', () => {
   it('fake libcontract: latest is read after the fork and before the template is cleared, all in one call', () => {
-    const fake = new FakeLibcontract();
-    fake.latestValues = [41, 42];
-    const started = startInContract(fake, () => {
+    const { contracts, fake } = contractsOver();
+    const before = fake.kernel.addContract().id;
+    fake.kernel.latest = before;
+    const started = startInContract(contracts, contractTerms('kill'), () => {
       fake.calls.push('fork');
-      return realChild();
+      const child = realChild();
+      fake.kernel.fork(child.pid as number);
+      return child;
     });
-    expect(started.ctid).toBe(42);
-    expect(fake.calls).toEqual(['latest', 'openTemplate(noorphan)', 'activate', 'fork', 'latest', 'clear', 'closeTemplate']);
+    expect(started.ctid).toBe(fake.kernel.latest);
+    expect(started.ctid).not.toBe(before);
+    expect(sequence(fake)).toEqual([
+      'open(/system/contract/process/latest)',
+      'open(/system/contract/process/template)',
+      'ct_tmpl_activate',
+      'fork',
+      'open(/system/contract/process/latest)',
+      'ct_tmpl_clear',
+      'close(/system/contract/process/template)',
+    ]);
+    expect(fake.kernel.activeTemplate).toBeUndefined();
+    expect(fake.openFds).toEqual([]);
   });
 
   it('fake libcontract: the template is cleared and closed even when spawn throws, and a contract it made is abandoned', () => {
-    const fake = new FakeLibcontract();
-    fake.latestValues = [undefined, 7];
-    fake.contracts.set(7, { state: 'owned', holder: process.pid, members: [] });
+    const { contracts, fake } = contractsOver();
     expect(() =>
-      startInContract(fake, () => {
+      startInContract(contracts, contractTerms('kill'), () => {
         fake.calls.push('fork');
+        const ctid = fake.kernel.fork(madeUpPid) as number;
+        fake.kernel.exit(madeUpPid++);
+        fake.calls.push(`forked into ${ctid}`);
         throw new Error('EAGAIN from fork');
       }),
     ).toThrow('EAGAIN from fork');
-    expect(fake.calls).toEqual(['latest', 'openTemplate(noorphan)', 'activate', 'fork', 'latest', 'clear', 'closeTemplate', 'abandon(7)']);
-    expect(fake.contracts.has(7)).toBe(false);
+    expect(sequence(fake).slice(-3)).toEqual(['ct_tmpl_clear', 'close(/system/contract/process/template)', 'ct_ctl_abandon']);
+    expect(fake.kernel.activeTemplate).toBeUndefined();
+    expect(fake.kernel.latest !== undefined && fake.kernel.contract(fake.kernel.latest)?.state).toBe('dead');
   });
 
   it('fake libcontract: a throwing spawn that created no contract abandons nothing', () => {
-    const fake = new FakeLibcontract();
-    fake.latestValues = [5, 5];
-    expect(() => startInContract(fake, () => { throw new Error('bad'); })).toThrow('bad');
-    expect(fake.calls.some((c) => c.startsWith('abandon'))).toBe(false);
-    expect(fake.calls.slice(-2)).toEqual(['clear', 'closeTemplate']);
+    const { contracts, fake } = contractsOver();
+    expect(() => startInContract(contracts, contractTerms('kill'), () => { throw new Error('bad'); })).toThrow('bad');
+    expect(fake.calls).not.toContain('ct_ctl_abandon');
+    expect(sequence(fake).slice(-2)).toEqual(['ct_tmpl_clear', 'close(/system/contract/process/template)']);
   });
 
-  it('fake libcontract: spawnWithBinding gives a group whose id is the new contract and whose leader is the real child', async () => {
-    const fake = new FakeLibcontract();
-    fake.latestValues = [3, 4];
-    const group = await spawnWithBinding(fake, {
-      file: process.execPath,
-      args: ['-e', 'setTimeout(() => {}, 60000)'],
-      cwd: undefined,
-      env: process.env,
-      stdio: 'ignore',
-      name: undefined,
-      limits: undefined,
-    });
-    if (group.child !== undefined) children.push(group.child);
-    expect(group.id).toBe('4');
-    expect(group.child?.pid).toBeTypeOf('number');
-    expect(fake.calls.indexOf('clear')).toBeGreaterThan(fake.calls.lastIndexOf('latest'));
+  it('fake libcontract: spawn gives a held group whose id is the new contract, NOORPHAN only for onOwnerExit "kill"', async () => {
+    const { fake, mechanism } = fakeMachine();
+    const killed = await mechanism.spawn(request('kill'));
+    const kept = await mechanism.spawn(request('keep'));
+    for (const group of [killed, kept]) {
+      expect(group).toBeInstanceOf(HeldContractGroup);
+      const c = fake.kernel.contract(Number(group.id));
+      expect(c).toMatchObject({ state: 'owned', owner: process.pid, members: [group.child?.pid] });
+    }
+    expect(fake.kernel.contract(Number(killed.id))?.terms.params).toBe(CT_PR_PARAM.NOORPHAN);
+    expect(fake.kernel.contract(Number(kept.id))?.terms.params).toBe(0);
+    expect(fake.openFds).toEqual([]);
   });
 
   it('fake libcontract: an exec that fails after the fork abandons the (empty) contract it made', async () => {
-    const fake = new FakeLibcontract();
-    fake.latestValues = [3, 4];
-    fake.contracts.set(4, { state: 'owned', holder: process.pid, members: [] });
+    const { fake, mechanism } = fakeMachine();
     // A real file without any execute bit: execve fails with EACCES (even for root).
     const dir = mkdtempSync(join(tmpdir(), 'pg-contract-'));
     const file = join(dir, 'not-executable');
     writeFileSync(file, '#!/bin/sh\n', { mode: 0o644 });
     try {
-      const request = { file, args: [], cwd: undefined, env: process.env, stdio: 'ignore' as const, name: undefined, limits: undefined };
-      await expect(spawnWithBinding(fake, request)).rejects.toMatchObject({ code: 'ERR_PG_SPAWN', errno: 'EACCES' });
+      await expect(mechanism.spawn(request('kill', file, []))).rejects.toMatchObject({ code: 'ERR_PG_SPAWN', errno: 'EACCES' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(fake.calls.slice(-3)).toEqual(['clear', 'closeTemplate', 'abandon(4)']);
+    expect(fake.calls.filter((c) => c === 'ct_ctl_abandon')).toHaveLength(1);
+    expect(fake.kernel.contract(fake.kernel.latest as number)?.state).toBe('dead');
   });
+});
 
-  it('fake libcontract: members come from one status read, copied before it is freed once, even when the read fails', async () => {
-    const fake = new FakeLibcontract();
-    fake.contracts.set(9, { state: 'owned', holder: process.pid, members: [process.pid] });
-    const group = new ContractGroup(fake, 9, undefined, true);
-    expect(group.memberPids()).toEqual([process.pid]);
-    expect(fake.calls).toEqual(['openStatus(9)', 'members', 'free']);
-    fake.membersError = new Error('ENOMEM in nvlist');
-    expect(() => group.memberPids()).toThrow('ENOMEM in nvlist');
-    expect(fake.frees).toBe(2);
-    // Details come from a real `ps` (argument array) for the pids the status gave.
+describe('contract groups against a fake libcontract', () => {
+  it('fake libcontract: members come from one status snapshot; details from a real ps', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [process.pid] });
+    const group = new ContractGroup(contracts, c.id, undefined);
     const [member, ...rest] = await group.members();
     expect(rest).toEqual([]);
     expect(member).toMatchObject({ pid: process.pid, ppid: process.ppid });
     expect(member?.command).toContain('node');
+    expect(fake.calls.filter((call) => call === 'ct_status_free')).toHaveLength(1);
+    expect(await group.stats()).toEqual({ pids: 1 });
+    expect(await group.isEmpty()).toBe(false);
   });
 
-  it('fake libcontract: a contract that no longer exists has no members', () => {
-    const fake = new FakeLibcontract();
-    expect(new ContractGroup(fake, 99, undefined, false).memberPids()).toEqual([]);
+  it('fake libcontract: a contract that no longer exists is empty, has nothing to signal, and members() says it is gone', async () => {
+    const { contracts } = contractsOver();
+    const group = new ContractGroup(contracts, 99, undefined);
+    expect(await group.isEmpty()).toBe(true);
+    expect(await group.signalPass(15, new Set())).toBe(0);
+    await group.killPass();
+    await expect(group.members()).rejects.toBeInstanceOf(GroupGoneError);
   });
 
-  it('fake libcontract: kill on an attached contract repeats sigsend(SIGKILL) until ESRCH, without abandoning', async () => {
-    const fake = new FakeLibcontract();
-    fake.sigsendResults = [true, true, true, false];
-    await new ContractGroup(fake, 12, undefined, false).kill();
-    expect(fake.calls).toEqual(['sigsend(12,9)', 'sigsend(12,9)', 'sigsend(12,9)', 'sigsend(12,9)']);
-  });
-
-  it('fake libcontract: kill on a held contract abandons it first (NOORPHAN: atomic), then sigsends until ESRCH', async () => {
-    const fake = new FakeLibcontract();
-    fake.contracts.set(13, { state: 'owned', holder: process.pid, members: [111] });
-    fake.sigsendResults = [true, false];
-    const group = new ContractGroup(fake, 13, undefined, true);
-    await group.kill();
-    expect(fake.calls).toEqual(['abandon(13)', 'sigsend(13,9)', 'sigsend(13,9)']);
-    await group.close();
-    expect(fake.calls.filter((c) => c.startsWith('abandon'))).toHaveLength(1);
-  });
-
-  it('fake libcontract: closing abandons a held contract exactly once, and never one held elsewhere', async () => {
-    const fake = new FakeLibcontract();
-    fake.contracts.set(20, { state: 'owned', holder: process.pid, members: [] });
-    fake.contracts.set(21, { state: 'owned', holder: 1, members: [] });
-    const held = new ContractGroup(fake, 20, undefined, true);
-    await held.close();
-    await held.close();
-    await new ContractGroup(fake, 21, undefined, false).close();
-    expect(fake.calls).toEqual(['abandon(20)']);
-    expect(fake.contracts.has(20)).toBe(false);
-  });
-
-  it('fake libcontract: signal repeats sigsend only while new members appear', async () => {
-    const fake = new FakeLibcontract();
-    const contract = { state: 'owned' as const, holder: process.pid, members: [100] };
-    fake.contracts.set(30, contract);
-    fake.sigsendResults = [true];
-    const original = fake.sigsend.bind(fake);
-    let passes = 0;
-    fake.sigsend = (ctid, signal) => {
-      // A child that was mid-fork during the first pass shows up after it.
-      if (++passes === 1) contract.members = [100, 101];
-      return original(ctid, signal);
+  it('fake libcontract: a signal pass sigsends once, and only when a member is new; a child forked during delivery makes one more pass', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [100] });
+    const group = new ContractGroup(contracts, c.id, undefined);
+    const signalled = new Set<string>();
+    let forks = 0;
+    fake.kernel.onSigsend = () => {
+      if (forks++ === 0) c.members.push(101); // mid-fork (SIDL) during the first sigsend: it escaped it
     };
-    await new ContractGroup(fake, 30, undefined, true).signal(15);
-    expect(passes).toBe(2);
+    expect(await group.signalPass(15, signalled)).toBe(1);
+    expect(await group.signalPass(15, signalled)).toBe(1); // 101 is new
+    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(fake.calls.filter((call) => call.startsWith('sigsend'))).toHaveLength(2);
+    expect(fake.kernel.signals).toEqual([{ pid: 100, signal: 15 }, { pid: 100, signal: 15 }, { pid: 101, signal: 15 }]);
   });
 
-  it('fake libcontract: empty comes from the EMPTY event while held, and from status reads once abandoned', async () => {
-    const fake = new FakeLibcontract();
-    const contract = { state: 'owned' as const, holder: process.pid, members: [200] };
-    fake.contracts.set(40, contract);
-    const held = new ContractGroup(fake, 40, undefined, true);
-    const watch = new AbortController();
-    const first = held.watchEmpty(watch.signal);
-    expect(fake.calls).toContain('waitEmpty(40)');
-    fake.emptyWaiters[0]?.(true);
-    await first;
-
-    const other = new ContractGroup(fake, 40, undefined, true);
-    const second = other.watchEmpty(watch.signal);
-    fake.sigsendResults = [false];
-    await other.kill(); // abandons: the watcher moves to status reads
-    contract.members = [];
-    other.kick();
-    await second;
-    expect(fake.calls).toContain('abandon(40)');
+  it('fake libcontract: members forking through every pass end in UnstoppableGroupError from core, not PermissionError', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [200] });
+    let next = 201;
+    fake.kernel.onSigsend = () => void c.members.push(next++);
+    await expect(signalUntilNoneNew(new ContractGroup(contracts, c.id, undefined), 15)).rejects.toBeInstanceOf(UnstoppableGroupError);
   });
 
-  it('fake libcontract: attach adopts an inherited contract, holds one it owns, and watches others', async () => {
-    const fake = new FakeLibcontract();
-    fake.contracts.set(50, { state: 'inherited', holder: 3, members: [1] });
-    fake.contracts.set(51, { state: 'owned', holder: 1, members: [1] });
-    fake.contracts.set(53, { state: 'owned', holder: process.pid, members: [1] });
-    const adopted = attachWithBinding(fake, 50);
-    expect(fake.calls).toContain('adopt(50)');
-    const elsewhere = attachWithBinding(fake, 51);
-    const mine = attachWithBinding(fake, 53);
-    expect(() => attachWithBinding(fake, 52)).toThrow(expect.objectContaining({ code: 'ERR_PG_GROUP_GONE' }));
-    expect(fake.frees).toBe(3);
-    await Promise.all([adopted.close(), elsewhere.close(), mine.close()]);
-    expect(fake.calls.filter((c) => c.startsWith('abandon'))).toEqual(['abandon(50)', 'abandon(53)']);
+  it('fake libcontract: members this user may not signal are a PermissionError (EPERM)', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ owner: 1, members: [300] });
+    fake.kernel.unsignallable.add(300);
+    await expect(new ContractGroup(contracts, c.id, undefined).signalPass(15, new Set())).rejects.toBeInstanceOf(PermissionError);
+  });
+
+  it('fake libcontract: a watched contract has no watchEmpty; kill passes only sigsend; close abandons nothing', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ owner: 1, members: [400, 401] });
+    const group: BackendGroup = new ContractGroup(contracts, c.id, undefined);
+    expect(group.watchEmpty).toBeUndefined();
+    await group.killPass();
+    expect(await group.isEmpty()).toBe(true);
+    await group.close();
+    expect(fake.calls.filter((call) => call.startsWith('ct_ctl'))).toEqual([]);
+  });
+
+  it('fake libcontract: a held NOORPHAN contract is abandoned once by the first kill pass (atomic), then emptiness comes from the pass that finds no member', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [500, 501], terms: { params: CT_PR_PARAM.NOORPHAN } });
+    const group = new HeldContractGroup(contracts, c.id, undefined, { noorphan: true });
+    const watching = new AbortController();
+    const empty = group.watchEmpty(watching.signal);
+    await group.killPass();
+    expect(fake.kernel.signals).toEqual([{ pid: 500, signal: 9 }, { pid: 501, signal: 9 }]); // by the abandon
+    expect(c.state).toBe('dead');
+    await empty;
+    await group.killPass();
+    await group.close();
+    expect(fake.calls.filter((call) => call === 'ct_ctl_abandon')).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve)); // the event watcher stops on its next turn
+    expect(fake.openFds).toEqual([]);
+  });
+
+  it('fake libcontract: without NOORPHAN kill passes never abandon (that would only orphan the members); the EMPTY event ends it and close destroys the contract', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [600] });
+    const group = new HeldContractGroup(contracts, c.id, undefined, { noorphan: false });
+    const empty = group.watchEmpty(new AbortController().signal);
+    await group.killPass();
+    expect(fake.calls).not.toContain('ct_ctl_abandon');
+    await empty;
+    expect(fake.calls).toContain('ct_ctl_ack');
+    await group.close();
+    await group.close();
+    expect(fake.calls.filter((call) => call === 'ct_ctl_abandon')).toHaveLength(1);
+    expect(c.state).toBe('dead');
+  });
+
+  it('fake libcontract: a held contract abandoned behind the group’s back makes watchEmpty reject (ENOTHELD) instead of hanging', async () => {
+    const { contracts, fake } = contractsOver();
+    const c = fake.kernel.addContract({ members: [700] });
+    const group = new HeldContractGroup(contracts, c.id, undefined, { noorphan: false });
+    const empty = group.watchEmpty(new AbortController().signal);
+    contracts.abandon(c.id);
+    await expect(empty).rejects.toSatisfy((e: unknown) => ContractBackendError.isInstance(e) && e.errno === 'ENOTHELD');
+  });
+});
+
+describe('attach and list against a fake libcontract', () => {
+  it('fake libcontract: adopts a contract inherited by this process’s contract; watches one inherited by another regent (EACCES at the ctl open), without a PermissionError', async () => {
+    const { fake, mechanism } = fakeMachine();
+    const ours = fake.kernel.addContract({ state: 'inherited', regent: fake.kernel.self.contract, members: [800] });
+    const otherRegent = fake.kernel.addContract({ owner: 1, members: [801], terms: { params: CT_PR_PARAM.REGENT } });
+    const theirs = fake.kernel.addContract({ state: 'inherited', regent: otherRegent.id, members: [802] });
+    const adopted = await mechanism.attach(ours.id);
+    expect(adopted).toBeInstanceOf(HeldContractGroup);
+    expect(ours).toMatchObject({ state: 'owned', owner: process.pid });
+    const watched = await mechanism.attach(theirs.id);
+    expect(watched).not.toBeInstanceOf(HeldContractGroup);
+    expect(watched.watchEmpty).toBeUndefined();
+    expect(theirs.state).toBe('inherited');
+    expect(fake.calls.filter((c) => c === 'ct_ctl_adopt')).toHaveLength(1);
+  });
+
+  it('fake libcontract: holds one it owns, watches one held elsewhere or orphaned, and a missing or dead one is GroupGoneError', async () => {
+    const { contracts, fake, mechanism } = fakeMachine();
+    const mine = fake.kernel.addContract({ members: [900] });
+    const elsewhere = fake.kernel.addContract({ owner: 1, members: [901] });
+    const orphan = fake.kernel.addContract({ state: 'orphan', members: [902] });
+    expect(await mechanism.attach(mine.id)).toBeInstanceOf(HeldContractGroup);
+    expect(await mechanism.attach(elsewhere.id)).not.toBeInstanceOf(HeldContractGroup);
+    expect(await mechanism.attach(orphan.id)).not.toBeInstanceOf(HeldContractGroup);
+    await expect(mechanism.attach(4242)).rejects.toBeInstanceOf(GroupGoneError);
+    const dead = fake.kernel.addContract();
+    contracts.abandon(dead.id);
+    fake.kernel.latest = dead.id; // still referenced by latest: visible, but dead
+    await expect(mechanism.attach(dead.id)).rejects.toBeInstanceOf(GroupGoneError);
   });
 
   it('fake libcontract: listGroups shows the contracts this process holds, with member counts', async () => {
-    const fake = new FakeLibcontract();
-    fake.contracts.set(60, { state: 'owned', holder: process.pid, members: [1, 2] });
-    fake.contracts.set(61, { state: 'owned', holder: 1, members: [3] });
-    fake.contracts.set(62, { state: 'orphan', holder: 0, members: [4] });
-    expect(await listWithBinding(fake)).toEqual([
-      { backend: 'contract', id: '60', name: undefined, ownerPid: process.pid, orphaned: false, memberCount: 2 },
-    ]);
-    expect(fake.frees).toBe(3);
+    const { fake, mechanism } = fakeMachine();
+    const mine = fake.kernel.addContract({ members: [1, 2] });
+    fake.kernel.addContract({ owner: 1, members: [3] });
+    fake.kernel.addContract({ state: 'orphan', members: [4] });
+    expect(await mechanism.list()).toEqual([{ backend: 'contract', id: String(mine.id), name: undefined, ownerPid: process.pid, orphaned: false, memberCount: 2 }]);
+    expect(fake.openFds).toEqual([]);
+  });
+});
+
+describe('ProcessGroup over the contract backend, against a fake libcontract with real children', () => {
+  it('fake libcontract: kill() abandons the NOORPHAN contract, the real leader dies, the group empties and closes', async () => {
+    const { fake, mechanism } = fakeMachine();
+    const inner = await mechanism.spawn(request('kill'));
+    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    await group.kill();
+    expect(group.closed).toBe(true);
+    expect(inner.child?.signalCode).toBe('SIGKILL');
+    expect(fake.kernel.contract(Number(group.id))?.state).toBe('dead');
+    expect(fake.calls.filter((c) => c === 'ct_ctl_abandon')).toHaveLength(1);
+  });
+
+  it('fake libcontract: stop() sends SIGTERM by contract and the EMPTY event ends it', async () => {
+    const { fake, mechanism } = fakeMachine();
+    const inner = await mechanism.spawn(request('keep'));
+    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    await group.stop({ timeout: 20_000 });
+    expect(inner.child?.signalCode).toBe('SIGTERM');
+    expect(fake.calls).toContain('ct_ctl_ack');
+    expect(fake.kernel.contract(Number(group.id))?.state).toBe('dead'); // abandoned by close, empty: destroyed
   });
 });

@@ -1,159 +1,182 @@
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Contracts } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
-import { PermissionError } from '../../errors/index.js';
-import type { ContractBinding } from './binding.js';
-import { contractCode, wrapContractError } from './errors.js';
+import { contractCall, contractCode, wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
 
-/** A signal pass that keeps finding new members this many times is a fork bomb: give up loudly. */
-const MAX_SIGNAL_PASSES = 100;
-/** SIGKILL passes before giving up; each pause is at most 50 ms. */
-const MAX_KILL_PASSES = 2000;
 const SIGKILL = 9;
 
 /**
- * A group that is one process contract. The kernel keeps membership: every process forked by a
- * member is a member, whatever it does (`setsid`, double fork). A member leaves at exit, before
- * it is reaped (`exit.c`), so zombies are never members.
+ * A group that is one process contract, held by another process: this process only watches it.
+ * The kernel keeps membership: every process forked by a member is a member, whatever it does
+ * (`setsid`, double fork). A member leaves at exit, before it is reaped (`exit.c`), so zombies
+ * are never members. Every read is a status snapshot (`Contracts.readStatus`: copied out, the
+ * handle freed inside `@pg/contract`).
  *
- * `held`: this process holds the contract (it spawned it, or adopted it). Only the holder
- * receives the critical EMPTY event and can abandon; an attached contract held elsewhere is
- * watched by reading its status.
+ * It has no `watchEmpty`: the EMPTY event is a critical event for the holder, and this process
+ * is not the holder (for an orphaned contract the kernel even publishes it already acknowledged).
+ * Core polls `isEmpty()` instead. A contract this process holds is a `HeldContractGroup`, which
+ * has the event: a class each, so that `watchEmpty` exists exactly where the event does.
  */
 export class ContractGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
-  readonly #binding: ContractBinding;
-  readonly #ctid: number;
-  #held: boolean;
-  #emptySeen = false;
-  /** Fires when the contract is abandoned, to move `watchEmpty` from events to status reads. */
-  readonly #released = new AbortController();
-  #wake: (() => void) | undefined;
+  protected readonly contracts: Contracts;
+  protected readonly ctid: number;
 
-  constructor(binding: ContractBinding, ctid: number, child: ChildProcess | undefined, held: boolean) {
-    this.#binding = binding;
-    this.#ctid = ctid;
+  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined) {
+    this.contracts = contracts;
+    this.ctid = ctid;
     this.id = String(ctid);
     this.child = child;
-    this.#held = held;
   }
 
-  /** Member pids now, from the status (read with CTD_ALL, copied, freed once). `[]` once the contract is gone. */
-  memberPids(): number[] {
-    let status;
+  /** Member pids of one status snapshot; undefined once the contract no longer exists. */
+  protected memberPids(): number[] | undefined {
     try {
-      status = this.#binding.openStatus(this.#ctid);
+      return [...(this.contracts.readStatus(this.ctid, 'all').members ?? [])];
     } catch (error) {
-      if (contractCode(error) === 'ENOENT') return [];
-      throw wrapContractError(error, this.#ctid);
-    }
-    try {
-      // Copy before free: the array lives inside the status handle (libcontract process.c).
-      return status.members();
-    } catch (error) {
-      throw wrapContractError(error, this.#ctid);
-    } finally {
-      status.free();
+      if (contractCode(error) === 'ENOENT') return undefined;
+      throw wrapContractError(error, this.ctid);
     }
   }
 
+  /** Rejects with GroupGoneError once the contract no longer exists. */
   async members(): Promise<Member[]> {
-    return describeMembers(this.memberPids());
+    const status = contractCall(this.ctid, () => this.contracts.readStatus(this.ctid, 'all'));
+    return describeMembers(status.members ?? []);
   }
 
   /**
-   * `sigsend(P_CTID)`: the kernel signals by contract, so no recycled pid can be hit. It skips
-   * processes mid-fork (SIDL, `dotoprocs()` in `os/procset.c`), so it is repeated while a pass
-   * finds members that were not there before it; those present throughout may get the signal
-   * more than once.
+   * One pass: the members of a status snapshot not yet in `signalled` are new; if there is one,
+   * a single `sigsend(P_CTID)` delivers `signal` to every member (the kernel signals by contract,
+   * so no process outside it is hit) and the new ones are marked. Core repeats passes until one
+   * finds nothing new: `sigsend` skips processes mid-fork (SIDL, `dotoprocs()` in
+   * `os/procset.c`), and a child that escaped one shows up as new in the next snapshot. A member
+   * is its pid: within one `signal()` call a pid freed and reused inside this same contract
+   * would not count as new. A contract that is gone has nothing to signal.
    */
-  async signal(signal: number): Promise<void> {
-    let known = new Set(this.memberPids());
-    for (let pass = 0; pass < MAX_SIGNAL_PASSES; pass++) {
-      if (!this.#send(signal)) return;
-      const now = this.memberPids();
-      if (now.every((pid) => known.has(pid))) return;
-      known = new Set([...known, ...now]);
-    }
-    throw new PermissionError(`contract ${this.id} kept forking new members through ${MAX_SIGNAL_PASSES} signal passes`);
+  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+    const fresh = (this.memberPids() ?? []).filter((pid) => !signalled.has(String(pid)));
+    if (fresh.length === 0) return 0;
+    this.sigsend(signal);
+    for (const pid of fresh) signalled.add(String(pid));
+    return fresh.length;
   }
 
-  /**
-   * SIGKILL every member. When this process holds the contract it is abandoned first: with
-   * NOORPHAN the kernel then kills every member under `ct_lock`, which fork also takes, so no
-   * child can escape (`contract_process_kill()`). Then `sigsend(P_CTID, SIGKILL)` repeats until
-   * ESRCH (no live member) or the EMPTY event, because on its own it skips processes mid-fork.
-   */
-  async kill(): Promise<void> {
-    if (this.#held) this.#release();
-    for (let pass = 0, wait = 1; !this.#emptySeen; pass++, wait = Math.min(wait * 2, 50)) {
-      if (!this.#send(SIGKILL)) return;
-      if (pass >= MAX_KILL_PASSES) throw new PermissionError(`contract ${this.id} still had live members after ${MAX_KILL_PASSES} SIGKILL passes`);
-      await sleep(wait);
-    }
+  /** One `sigsend(P_CTID, SIGKILL)`. Not atomic against forks on its own: core repeats it until empty. */
+  async killPass(): Promise<void> {
+    this.sigsend(SIGKILL);
   }
 
-  /**
-   * The holder waits for `CT_PR_EV_EMPTY` on the contract's event fd (acknowledged when seen).
-   * Once abandoned, or when attached to a contract held elsewhere, the status is read instead,
-   * backing off from 2 ms to 50 ms, until it has no member or no longer exists.
-   */
-  async watchEmpty(abort: AbortSignal): Promise<void> {
-    if (this.#held) {
-      const stop = AbortSignal.any([abort, this.#released.signal]);
-      try {
-        if (await this.#binding.waitEmpty(this.#ctid, stop)) {
-          this.#emptySeen = true;
-          return;
-        }
-      } catch (error) {
-        throw wrapContractError(error, this.#ctid);
-      }
-    }
-    for (let wait = 2; !abort.aborted; wait = Math.min(wait * 2, 50)) {
-      if (this.memberPids().length === 0) {
-        this.#emptySeen = true;
-        return;
-      }
-      const woken = new AbortController();
-      this.#wake = () => woken.abort();
-      await sleep(wait, undefined, { signal: AbortSignal.any([abort, woken.signal]) }).catch(() => undefined);
-      this.#wake = undefined;
-    }
-  }
-
-  kick(): void {
-    this.#wake?.();
+  /** One status read: no member, or no contract. */
+  async isEmpty(): Promise<boolean> {
+    return (this.memberPids() ?? []).length === 0;
   }
 
   async stats(): Promise<GroupStats> {
-    return { pids: this.memberPids().length };
+    return { pids: (this.memberPids() ?? []).length };
   }
 
-  /** Abandons the contract if this process still holds it: an empty contract is then destroyed. */
   async close(): Promise<void> {
-    if (this.#held) this.#release();
+    // Held elsewhere: nothing here to release.
   }
 
-  /** `ct_ctl_abandon`, once; a contract already gone is not an error. */
+  /** `sigsend(P_CTID)`: false when no member is alive (ESRCH), EPERM → PermissionError. */
+  protected sigsend(signal: number): boolean {
+    return contractCall(this.ctid, () => this.contracts.signal(this.ctid, signal));
+  }
+}
+
+/**
+ * A contract this process holds: it spawned the leader in it, or adopted it. Emptiness is the
+ * kernel's `CT_PR_EV_EMPTY`, read by `Contracts.waitForEmpty` (a non-blocking event fd) and
+ * acknowledged.
+ *
+ * `noorphan` (a contract pg created with `onOwnerExit: 'kill'`): the first kill pass abandons
+ * it, and the kernel SIGKILLs every member under `ct_lock`, which fork also takes, so no child
+ * escapes (`contract_process_kill()`). From then on the contract is an orphan whose EMPTY event
+ * arrives already acknowledged and cannot be read (`cte_publish_all`): emptiness is what each
+ * later kill pass finds (`sigsend` ESRCH: no member alive) or what `kick()` reads from the status.
+ * Core keeps making kill passes until the group is empty, so no loop is needed here.
+ * Without `noorphan` (`'keep'`, an adopted contract) abandoning would only orphan the members, so
+ * kill passes are `sigsend(SIGKILL)` alone and the EMPTY event stays the signal of emptiness.
+ */
+export class HeldContractGroup extends ContractGroup {
+  readonly #noorphan: boolean;
+  /** Aborted when this process abandons the contract: its EMPTY event can no longer be read. */
+  readonly #released = new AbortController();
+  readonly #empty = deferred();
+
+  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined, options: { readonly noorphan: boolean }) {
+    super(contracts, ctid, child);
+    this.#noorphan = options.noorphan;
+  }
+
+  /** Resolves on the EMPTY event (or, once abandoned, when a kill pass or `kick` finds it empty); at once when `abort` fires. */
+  watchEmpty(abort: AbortSignal): Promise<void> {
+    const stop = AbortSignal.any([abort, this.#released.signal]);
+    this.contracts.waitForEmpty(this.ctid, { signal: stop }).then(
+      (seen) => {
+        if (seen) this.#empty.resolve();
+      },
+      (error: unknown) => {
+        // Once this process abandoned the contract the event is not expected any more.
+        if (!this.#released.signal.aborted) this.#empty.reject(wrapContractError(error, this.ctid));
+      },
+    );
+    return new Promise((resolve, reject) => {
+      if (abort.aborted) return resolve();
+      const onAbort = () => resolve();
+      abort.addEventListener('abort', onAbort, { once: true });
+      this.#empty.promise.then(resolve, reject).finally(() => abort.removeEventListener('abort', onAbort));
+    });
+  }
+
+  override async killPass(): Promise<void> {
+    if (this.#noorphan && !this.#released.signal.aborted) this.#release();
+    const alive = this.sigsend(SIGKILL);
+    if (!alive && this.#released.signal.aborted) this.#empty.resolve();
+  }
+
+  /** After an abandon, re-reads the status: the only way left to see the contract empty. */
+  kick(): void {
+    if (!this.#released.signal.aborted) return;
+    try {
+      if ((this.memberPids() ?? []).length === 0) this.#empty.resolve();
+    } catch (error) {
+      this.#empty.reject(error);
+    }
+  }
+
+  /** Abandons the contract if this process still holds it: empty by now, it is destroyed. */
+  override async close(): Promise<void> {
+    if (!this.#released.signal.aborted) this.#release();
+  }
+
+  /**
+   * `ct_ctl_abandon`, once. The watcher is told first, so that it stops before the status says
+   * "not held by this process". A contract already gone is not an error.
+   */
   #release(): void {
-    this.#held = false;
+    this.#released.abort();
     try {
-      this.#binding.abandon(this.#ctid);
+      this.contracts.abandon(this.ctid);
     } catch (error) {
-      if (contractCode(error) !== 'ENOENT') throw wrapContractError(error, this.#ctid);
-    } finally {
-      this.#released.abort();
+      if (contractCode(error) !== 'ENOENT') throw wrapContractError(error, this.ctid);
     }
   }
+}
 
-  #send(signal: number): boolean {
-    try {
-      return this.#binding.sigsend(this.#ctid, signal);
-    } catch (error) {
-      throw wrapContractError(error, this.#ctid);
-    }
-  }
+/** A promise with its resolve and reject (Node 20 has no `Promise.withResolvers`). */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Observed by watchEmpty's promise; an unobserved rejection must not crash the process.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

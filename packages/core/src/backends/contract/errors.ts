@@ -1,5 +1,5 @@
 import { ContractError } from '@pg/contract';
-import { GroupGoneError, PermissionError, ProcessGroupError } from '../../errors/index.js';
+import { ContractBackendError, GroupGoneError, PermissionError } from '../../errors/index.js';
 
 /** The code of a `@pg/contract` error, or undefined for anything else. */
 export function contractCode(error: unknown): string | undefined {
@@ -7,9 +7,9 @@ export function contractCode(error: unknown): string | undefined {
 }
 
 /**
- * A `@pg/contract` failure as a pg error: ENOENT (the contract is gone) → GroupGoneError,
- * EPERM/EACCES → PermissionError, anything else → ProcessGroupError `ERR_PG_CONTRACT` with the
- * code kept in `errno`. Other errors are returned unchanged.
+ * A `@pg/contract` failure as a pg error: ENOENT (no such process contract) → GroupGoneError,
+ * EPERM/EACCES → PermissionError, anything else → ContractBackendError with the code kept in
+ * `errno`. Other errors are returned unchanged.
  */
 export function wrapContractError(error: unknown, ctid: number | string): unknown {
   const code = contractCode(error);
@@ -17,5 +17,14 @@ export function wrapContractError(error: unknown, ctid: number | string): unknow
   const message = (error as Error).message;
   if (code === 'ENOENT') return new GroupGoneError(String(ctid), `contract ${ctid} does not exist (${message})`, { cause: error, errno: code });
   if (code === 'EPERM' || code === 'EACCES') return new PermissionError(`contract ${ctid}: ${message}`, { cause: error, errno: code });
-  return new ProcessGroupError('ERR_PG_CONTRACT', `contract ${ctid}: ${message}`, { cause: error, errno: code });
+  return new ContractBackendError(`contract ${ctid}: ${message}`, { cause: error, errno: code });
+}
+
+/** Runs `operation`, turning a `@pg/contract` failure into a pg error (`wrapContractError`). */
+export function contractCall<T>(ctid: number | string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw wrapContractError(error, ctid);
+  }
 }

@@ -1,21 +1,29 @@
 import type { ChildProcess } from 'node:child_process';
-import type { TemplateTerms } from '@pg/contract';
-import { ProcessGroupError } from '../../errors/index.js';
-import type { ContractBinding } from './binding.js';
+import type { Contracts, TemplateTerms } from '@pg/contract';
+import type { OwnerExitPolicy } from '../../backend.js';
+import { ContractBackendError } from '../../errors/index.js';
 
 /**
- * The terms of every contract pg creates. `noorphan`: abandoning the contract, or this process
- * dying, makes the kernel SIGKILL every member atomically (reference/illumos.md, "Atomic
- * SIGKILL"). `empty` critical so it stays queued until acknowledged; `hwerr` must stay critical
- * and fatal as by default (unprivileged, only EMPTY or fatal events may be critical). No
- * informative events: nothing reads them. `CT_PR_KEEP_EXEC` is never set (EINVAL on older gate).
+ * The terms of every contract pg creates. `empty` critical so it stays queued until
+ * acknowledged; `hwerr` must stay critical and fatal as by default (unprivileged, only EMPTY or
+ * fatal events may be critical). No informative events: nothing reads them. `CT_PR_KEEP_EXEC` is
+ * never set (EINVAL on older gate).
+ *
+ * `onOwnerExit: 'kill'` adds `noorphan`: abandoning the contract, or this process dying (even by
+ * SIGKILL: the kernel abandons what an exiting process holds), makes the kernel SIGKILL every
+ * member atomically (reference/illumos.md, "Atomic SIGKILL"). `'keep'` leaves it out: when this
+ * process exits the contract is orphaned (`inherit` is not set, so no regent takes it over), its
+ * members run on, held by no one, until the last exits and the kernel destroys it;
+ * `openGroup(id)` can still watch and kill it, by repeated `sigsend`.
  */
-export const CONTRACT_TERMS: TemplateTerms = Object.freeze<TemplateTerms>({
-  params: ['noorphan'],
-  informative: [],
-  fatal: ['hwerr'],
-  critical: ['empty', 'hwerr'],
-});
+export function contractTerms(onOwnerExit: OwnerExitPolicy): TemplateTerms {
+  return Object.freeze<TemplateTerms>({
+    params: onOwnerExit === 'kill' ? ['noorphan'] : [],
+    informative: [],
+    fatal: ['hwerr'],
+    critical: ['empty', 'hwerr'],
+  });
+}
 
 /** What `startInContract` produced: the child, and the contract it was born in. */
 export interface Started {
@@ -34,11 +42,12 @@ export interface Started {
  * The template is cleared in `finally`, so a throwing `start` never leaves it active (the next
  * unrelated fork would land in a contract). `latest` is read before the clear and compared with
  * its value before activation: a contract created by a spawn that then failed (exec error) is
- * abandoned, since an owned empty contract counts against `project.max-contracts` until then.
+ * abandoned, since an owned contract counts against `project.max-contracts` until then. (The
+ * thread's `latest` keeps one more contract referenced, and counted, until the next one is created.)
  */
-export function startInContract(binding: ContractBinding, start: () => ChildProcess): Started {
-  const before = binding.latest();
-  const template = binding.openTemplate(CONTRACT_TERMS);
+export function startInContract(contracts: Contracts, terms: TemplateTerms, start: () => ChildProcess): Started {
+  const before = contracts.latest();
+  const template = contracts.openTemplate(terms);
   let child: ChildProcess | undefined;
   let failure: { error: unknown } | undefined;
   let after: number | undefined;
@@ -49,7 +58,7 @@ export function startInContract(binding: ContractBinding, start: () => ChildProc
     } catch (error) {
       failure = { error };
     }
-    after = binding.latest();
+    after = contracts.latest();
   } finally {
     try {
       template.clear();
@@ -59,8 +68,8 @@ export function startInContract(binding: ContractBinding, start: () => ChildProc
   }
   const created = after !== undefined && after !== before ? after : undefined;
   if (failure !== undefined || child === undefined) {
-    if (created !== undefined) binding.abandon(created);
-    throw failure === undefined ? new ProcessGroupError('ERR_PG_CONTRACT', 'spawn returned no child') : failure.error;
+    if (created !== undefined) contracts.abandon(created);
+    throw failure === undefined ? new ContractBackendError('spawn returned no child') : failure.error;
   }
   if (created === undefined) {
     // libuv reports a failed fork through the 'error' event (child.pid undefined): no contract
@@ -68,7 +77,7 @@ export function startInContract(binding: ContractBinding, start: () => ChildProc
     // apply, and the child is outside any group pg controls: kill it rather than lose it.
     if (child.pid !== undefined) {
       child.kill('SIGKILL');
-      throw new ProcessGroupError('ERR_PG_CONTRACT', `the child (pid ${child.pid}) was not placed in a new contract; it was killed`);
+      throw new ContractBackendError(`the child (pid ${child.pid}) was not placed in a new contract; it was killed`);
     }
     return { child, ctid: undefined };
   }
