@@ -13,12 +13,16 @@ export function readCgroupFile(path: string): string {
   }
 }
 
-/** Read a cgroup file, or undefined when it does not exist (controller not enabled, old kernel). */
+/**
+ * Read a cgroup file, or undefined when it does not exist (controller not enabled, old kernel, or
+ * the cgroup itself removed: a read of a file whose cgroup was removed after the open gives ENODEV).
+ */
 export function readOptional(path: string): string | undefined {
   try {
     return readFileSync(path, 'latin1');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENODEV') return undefined;
     throw fsError('reading', path, error);
   }
 }

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { SUPERVISOR_LEAF, type GroupBase } from './base.js';
 import { CgroupError, fsCode } from './errors.js';
 import { readCgroupFile, writeCgroupFile } from './files.js';
 import { Cgroup } from './group.js';
-import { cgroupPathOf, cgroupPathOfDir } from './mount.js';
+import { cgroupPathOf, cgroupPathOfDir, cgroupV1Controllers } from './mount.js';
 
 /** Limits for a whole group. */
 export interface CgroupLimits {
@@ -42,10 +41,19 @@ export function applyLimits(base: GroupBase, group: Cgroup, limits: CgroupLimits
   }
 }
 
+/**
+ * The controllers cgroup `dir` can offer its children (`cgroup.controllers`, cgroup-v2.rst
+ * "Enabling and Disabling"): a limit on a group below `dir` needs its controller listed here.
+ * @throws CgroupError when `dir` is not a readable cgroup.
+ */
+export function availableControllers(dir: string): string[] {
+  return words(readCgroupFile(posix.join(dir, 'cgroup.controllers')));
+}
+
 /** Make `controller` available to the groups in `base` (see `applyLimits`). */
 export function enableController(base: GroupBase, controller: string): void {
   if (!/^[a-z_]+$/.test(controller)) throw new TypeError(`Invalid controller: ${controller}. Expected a controller name such as 'pids'.`);
-  const offered = words(readCgroupFile(posix.join(base.parentDir, 'cgroup.controllers')));
+  const offered = availableControllers(base.parentDir);
   if (!offered.includes(controller)) {
     throw new CgroupError(
       `cannot limit with the '${controller}' controller: ${base.parentDir} does not offer it (its cgroup.controllers lists: ${offered.join(' ') || 'nothing'})${v1Hint(controller)}`,
@@ -98,16 +106,13 @@ function controllerError(controller: string, dir: string, cause: unknown): Cgrou
 
 /** On hybrid hosts a controller bound to a v1 hierarchy is not available to v2: say so. */
 function v1Hint(controller: string): string {
-  let text: string;
+  let onV1: boolean;
   try {
-    text = readFileSync('/proc/self/cgroup', 'latin1');
-  } catch {
-    return '';
+    onV1 = cgroupV1Controllers().includes(controller);
+  } catch (error) {
+    if (CgroupError.isInstance(error)) return ''; // only a hint: the error it decorates stands alone
+    throw error;
   }
-  const onV1 = text.split('\n').some((line) => {
-    const controllers = line.split(':')[1];
-    return controllers !== undefined && controllers.split(',').includes(controller);
-  });
   return onV1 ? `; on this host '${controller}' is bound to a cgroup v1 hierarchy, so cgroup v2 cannot use it` : '';
 }
 

@@ -3,15 +3,15 @@ import { cgroupDir, cgroupPathOfDir, isWithin, parseCgroup2Mounts, parseCgroupPa
 
 const mountinfo = [
   '25 30 0:22 / /proc rw,nosuid - proc proc rw',
-  '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw',
+  '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate,favordynmods',
   '42 31 0:38 /a\\040b /mnt/cg\\040x rw shared:5 - cgroup2 none rw',
 ].join('\n');
 
 describe('parseCgroup2Mounts', () => {
-  it('finds cgroup2 mounts and unescapes their fields', () => {
+  it('finds cgroup2 mounts, unescapes their fields and keeps their super options', () => {
     expect(parseCgroup2Mounts(mountinfo)).toEqual([
-      { root: '/', mountPoint: '/sys/fs/cgroup/unified' },
-      { root: '/a b', mountPoint: '/mnt/cg x' },
+      { root: '/', mountPoint: '/sys/fs/cgroup/unified', options: ['rw', 'nsdelegate', 'favordynmods'] },
+      { root: '/a b', mountPoint: '/mnt/cg x', options: ['rw'] },
     ]);
   });
 });
@@ -25,13 +25,13 @@ describe('parseCgroupPath', () => {
 
 describe('paths', () => {
   it('maps cgroup paths to directories and back', () => {
-    const mount = { root: '/', mountPoint: '/sys/fs/cgroup' };
+    const mount = { root: '/', mountPoint: '/sys/fs/cgroup', options: [] };
     expect(cgroupDir('/pg/a', mount)).toBe('/sys/fs/cgroup/pg/a');
     expect(cgroupDir('/', mount)).toBe('/sys/fs/cgroup');
     expect(cgroupPathOfDir('/sys/fs/cgroup/pg/a', mount)).toBe('/pg/a');
     expect(cgroupPathOfDir('/sys/fs/cgroup', mount)).toBe('/');
     expect(cgroupPathOfDir('/sys/fs/cgroupX/a', mount)).toBeUndefined();
-    const bind = { root: '/a', mountPoint: '/mnt' };
+    const bind = { root: '/a', mountPoint: '/mnt', options: [] };
     expect(cgroupDir('/a/b', bind)).toBe('/mnt/b');
     expect(cgroupPathOfDir('/mnt/b', bind)).toBe('/a/b');
     expect(() => cgroupDir('/z', bind)).toThrow(/not visible/);

@@ -8,6 +8,11 @@ export interface Cgroup2Mount {
   readonly mountPoint: string;
   /** The cgroup path the mount shows at its top: `/` unless it is a bind mount of a subtree. */
   readonly root: string;
+  /**
+   * The file system's super options (mountinfo's last field, proc(5)): `nsdelegate`,
+   * `favordynmods`, `memory_recursiveprot`… (cgroup-v2.rst "Mounting").
+   */
+  readonly options: readonly string[];
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal (`\040`): undo that. */
@@ -17,20 +22,21 @@ function unescapeMountField(field: string): string {
 
 /**
  * Parse mountinfo text (proc(5): `id parent maj:min root mountpoint opts [optional…] - fstype
- * source superopts`) and return every `cgroup2` mount in order.
+ * source superopts`) and return every `cgroup2` mount in order, with its super options.
  */
 export function parseCgroup2Mounts(mountinfo: string): Cgroup2Mount[] {
   const mounts: Cgroup2Mount[] = [];
   for (const line of mountinfo.split('\n')) {
     const sep = line.indexOf(' - ');
     if (sep < 0) continue;
-    const fstype = line.slice(sep + 3).split(' ')[0];
+    const [fstype, , superOptions = ''] = line.slice(sep + 3).split(' ');
     if (fstype !== 'cgroup2') continue;
     const fields = line.slice(0, sep).split(' ');
     const root = fields[3];
     const mountPoint = fields[4];
     if (root === undefined || mountPoint === undefined) continue;
-    mounts.push({ root: unescapeMountField(root), mountPoint: unescapeMountField(mountPoint) });
+    const options = superOptions.split(',').filter(Boolean);
+    mounts.push({ root: unescapeMountField(root), mountPoint: unescapeMountField(mountPoint), options });
   }
   return mounts;
 }
@@ -52,18 +58,38 @@ export function parseCgroupPath(procCgroup: string): string | undefined {
  * @throws CgroupError `'ENOCGROUP2'` when no cgroup2 filesystem is mounted.
  */
 export function findCgroup2Mount(cgroupPath = '/'): Cgroup2Mount {
-  let text: string;
+  const mounts = readCgroup2Mounts();
+  const match = mounts.find((m) => isWithin(cgroupPath, m.root)) ?? mounts[0];
+  if (match === undefined) throw noCgroup2();
+  return match;
+}
+
+/**
+ * The cgroup v2 mount that directory `dir` lies on (the longest mount point above it).
+ * @throws CgroupError `'ENOCGROUP2'` when no cgroup2 filesystem is mounted, `'ENOENT'` when `dir`
+ * is on none of them.
+ */
+export function findCgroup2MountOfDir(dir: string): Cgroup2Mount {
+  const mounts = readCgroup2Mounts();
+  if (mounts.length === 0) throw noCgroup2();
+  const normal = posix.normalize(dir);
+  const match = mounts
+    .filter((m) => normal === m.mountPoint || normal.startsWith(m.mountPoint === '/' ? '/' : `${m.mountPoint}/`))
+    .sort((a, b) => b.mountPoint.length - a.mountPoint.length)[0];
+  if (match === undefined) throw new CgroupError(`${dir} is not on a cgroup v2 mount (${mounts.map((m) => m.mountPoint).join(', ')})`, 'ENOENT', dir);
+  return match;
+}
+
+function readCgroup2Mounts(): Cgroup2Mount[] {
   try {
-    text = readFileSync('/proc/self/mountinfo', 'latin1');
+    return parseCgroup2Mounts(readFileSync('/proc/self/mountinfo', 'latin1'));
   } catch (error) {
     throw fsError('reading', '/proc/self/mountinfo', error);
   }
-  const mounts = parseCgroup2Mounts(text);
-  const match = mounts.find((m) => isWithin(cgroupPath, m.root)) ?? mounts[0];
-  if (match === undefined) {
-    throw new CgroupError('no cgroup v2 filesystem is mounted (no cgroup2 line in /proc/self/mountinfo)', 'ENOCGROUP2');
-  }
-  return match;
+}
+
+function noCgroup2(): CgroupError {
+  return new CgroupError('no cgroup v2 filesystem is mounted (no cgroup2 line in /proc/self/mountinfo)', 'ENOCGROUP2');
 }
 
 /** Whether cgroup path `path` is `ancestor` or below it. */
@@ -79,15 +105,30 @@ export function isWithin(path: string, ancestor: string): boolean {
  */
 export function cgroupPathOf(pid: number | 'self' = 'self'): string {
   const file = `/proc/${pid}/cgroup`;
-  let text: string;
+  const path = parseCgroupPath(readProcCgroup(file));
+  if (path === undefined) throw new CgroupError(`${file} has no cgroup v2 (0::) line: this host uses cgroup v1 only`, 'ENOCGROUP2', file);
+  return path.trimEnd();
+}
+
+/**
+ * The controllers bound to cgroup v1 hierarchies for this process (the `N:name,name:/path`
+ * lines of /proc/self/cgroup, cgroups(7)): on a hybrid host cgroup v2 cannot use them.
+ */
+export function cgroupV1Controllers(): string[] {
+  const out: string[] = [];
+  for (const line of readProcCgroup('/proc/self/cgroup').split('\n')) {
+    const controllers = line.split(':')[1];
+    if (controllers) out.push(...controllers.split(',').filter((c) => !c.startsWith('name=')));
+  }
+  return out;
+}
+
+function readProcCgroup(file: string): string {
   try {
-    text = readFileSync(file, 'latin1');
+    return readFileSync(file, 'latin1');
   } catch (error) {
     throw fsError('reading', file, error);
   }
-  const path = parseCgroupPath(text);
-  if (path === undefined) throw new CgroupError(`${file} has no cgroup v2 (0::) line: this host uses cgroup v1 only`, 'ENOCGROUP2', file);
-  return path.trimEnd();
 }
 
 /** The directory of cgroup path `cgroupPath` on `mount`. @throws CgroupError when not visible there. */

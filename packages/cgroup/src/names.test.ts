@@ -25,8 +25,8 @@ describe('group directory names', () => {
     // An '@' in the name: the marker is taken from the right.
     expect(parseGroupDirName(formatGroupDirName('x@1.i2.3', { pid: 5, token: 'i6' }, 0))).toEqual({ name: 'x@1.i2.3', owner: { pid: 5, token: 'i6' }, seq: 0 });
   });
-  it('do not match other directories', () => {
-    for (const d of ['web', 'web@x.i1.0', 'web@1.q1.0', '../a@1.i1.0', 'cgroup.procs', 'a@0.i1.0']) {
+  it('do not match other directories (nor a pid no process can have)', () => {
+    for (const d of ['web', 'web@x.i1.0', 'web@1.q1.0', '../a@1.i1.0', 'cgroup.procs', 'a@0.i1.0', 'a@99999999999999999999.i1.0']) {
       expect(parseGroupDirName(d)).toBeUndefined();
     }
   });

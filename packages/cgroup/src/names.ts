@@ -63,6 +63,6 @@ export function parseGroupDirName(dirName: string): GroupDirName | undefined {
   const m = DIR.exec(dirName);
   if (m === null) return undefined;
   const [, name, pid, token, seq] = m as unknown as [string, string, string, string, string];
-  if (name.length > MAX_NAME_LENGTH) return undefined;
+  if (name.length > MAX_NAME_LENGTH || !Number.isSafeInteger(Number(pid))) return undefined;
   return { name, owner: { pid: Number(pid), token }, seq: Number(seq) };
 }

@@ -1,34 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { PidfdError, ownPidfdId, pidfdOpen } from '@pg/pidfd';
+import { readStat, startTimeOf } from '@pg/procfs';
 import type { Owner } from './names.js';
-
-/**
- * Start time of `pid` in clock ticks since boot (proc(5) /proc/PID/stat field 22), or undefined
- * when the process is gone. The command name (field 2) may contain spaces and parentheses, so
- * the fields are counted after its last `)`.
- */
-export function startTimeOf(pid: number | 'self'): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
-    throw error;
-  }
-  // After ") " come fields 3.. (state is field 3), so field 22 is index 19.
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-}
-
-/** The state letter of `pid` (field 3 of /proc/PID/stat: R, S, D, T, Z…), or undefined when gone. */
-export function stateOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2];
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
-    throw error;
-  }
-}
 
 let own: Owner | undefined;
 
@@ -82,7 +55,7 @@ function hasPidfdId(pid: number, token: string): boolean | undefined {
   }
   try {
     // A zombie owner has exited; only its parent has not reaped it yet.
-    return `i${pidfd.id()}` === token && stateOf(pid) !== 'Z';
+    return `i${pidfd.id()}` === token && readStat(pid)?.zombie === false;
   } catch (error) {
     if (PidfdError.isInstance(error)) return undefined;
     throw error;

@@ -1,93 +1,72 @@
 import { PidfdError, pidfdOpen, signalNumber, type Pidfd } from '@pg/pidfd';
+import { startTimeOf } from '@pg/procfs';
 import { CgroupError } from './errors.js';
 import type { Cgroup } from './group.js';
 import { cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, isWithin } from './mount.js';
-import { startTimeOf } from './owner.js';
 
-/** Options of `signalGroup`. */
-export interface SignalOptions {
-  /**
-   * Freeze the cgroup during the passes, so no member can fork a new one between the read of
-   * cgroup.procs and the signal (default true where `cgroup.freeze` exists). Thawed on every path,
-   * errors included, unless it was frozen before the call.
-   */
-  freeze?: boolean;
-  /** Give up after this many passes that each found new members (default 100). */
-  maxPasses?: number;
-  /** How long to wait for `frozen 1` before signalling anyway (default 1000 ms). */
-  freezeTimeoutMs?: number;
+/**
+ * Hold off forks while a caller signals every member: freeze the cgroup (`cgroup.freeze` = 1) and
+ * wait for `frozen 1`, returning the thaw. A frozen task cannot fork, so signal passes over a
+ * frozen group end after the second. A task in uninterruptible sleep can delay `frozen 1`
+ * indefinitely: after `timeoutMs` (default 1000) the group stays frozen as far as it got and the
+ * caller signals anyway (passes stay correct; only forks are no longer held off). A group frozen
+ * before the call is left as it was (the release does nothing); without `cgroup.freeze` there is
+ * nothing to hold and the release does nothing either.
+ *
+ * Note: a frozen task whose default action for a signal is fatal dies at once; a task with a
+ * handler runs it only after thaw (reference/linux.md).
+ */
+export async function holdForks(group: Cgroup, options: { timeoutMs?: number } = {}): Promise<() => void> {
+  if (group.freezeRequested() !== false) return () => undefined;
+  try {
+    await group.freeze({ signal: AbortSignal.timeout(options.timeoutMs ?? 1000) });
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TimeoutError')) {
+      group.thaw();
+      throw error;
+    }
+  }
+  return () => group.thaw();
 }
 
 /**
- * Send `signal` to every process in `group` and below. SIGKILL is one write to `cgroup.kill`
- * (atomic, recursive). Any other signal has no kernel primitive: like systemd, read cgroup.procs
- * and signal each pid until a pass finds no process it has not signalled yet, optionally frozen.
+ * One signal pass over `group` and every cgroup below it: each pid in `cgroup.procs` whose
+ * identity is not yet in `signalled` gets `signal`, and its identity is added. Like systemd, a
+ * caller repeats passes until one returns 0 (there is no kernel primitive for signals other
+ * than SIGKILL; use `Cgroup.kill()` for that).
  *
  * Each pid is opened as a pidfd first and checked to be in the group *after* opening (its
  * cgroup id from PIDFD_GET_INFO, else /proc/PID/cgroup); the signal then goes through the pidfd,
- * so a pid recycled by an unrelated process between the read and the signal is never hit.
- * Note: a frozen task whose default action for the signal is fatal dies at once; a task with a
- * handler runs it only after thaw (reference/linux.md).
+ * so a pid recycled by an unrelated process between the read and the signal is never hit. The
+ * identity is the pidfd id (else pid plus start time), so a recycled pid counts as new.
  *
- * @returns how many processes were signalled.
- * @throws CgroupError `'EPERM'` when a member may not be signalled, `'ELOOP'` when members keep
- * forking through `maxPasses` passes.
+ * @returns how many processes this pass signalled.
+ * @throws CgroupError `'EPERM'` when a member may not be signalled (the others are still signalled).
  */
-export async function signalGroup(group: Cgroup, signal: NodeJS.Signals | number, options: SignalOptions = {}): Promise<number> {
+export function signalPass(group: Cgroup, signal: NodeJS.Signals | number, signalled: Set<string>): number {
   const sig = signalNumber(signal);
-  if (sig === 9) {
-    const before = group.members().length;
-    group.kill();
-    return before;
-  }
-  const canFreeze = group.freezeRequested();
-  const freeze = (options.freeze ?? true) && canFreeze === false;
-  if (freeze) {
-    try {
-      // A task in uninterruptible sleep can delay `frozen 1` indefinitely: after a bound, signal
-      // anyway (the passes stay correct; only forks during delivery are no longer held off).
-      await group.freeze({ signal: AbortSignal.timeout(options.freezeTimeoutMs ?? 1000) });
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'TimeoutError')) {
-        group.thaw();
-        throw error;
-      }
-    }
-  }
-  try {
-    return signalPasses(group, sig, options.maxPasses ?? 100);
-  } finally {
-    if (freeze) group.thaw();
-  }
-}
-
-function signalPasses(group: Cgroup, sig: number, maxPasses: number): number {
-  const done = new Set<string>();
   // The group's cgroup path as /proc/PID/cgroup shows it, for the fallback membership check.
   const groupPath = cgroupPathOfDir(group.dir, findCgroup2Mount());
+  const all = group.descendants();
+  const ids = new Set(all.map((g) => safeId(g)));
   let denied: unknown;
-  for (let pass = 0; pass < maxPasses; pass++) {
-    const all = group.descendants();
-    const ids = new Set(all.map((g) => safeId(g)));
-    let fresh = 0;
-    for (const g of all) {
-      let pids: number[];
-      try {
-        pids = g.procs();
-      } catch (error) {
-        if (CgroupError.isInstance(error) && error.code === 'ENOENT') continue; // child cgroup removed
-        throw error;
-      }
-      for (const pid of pids) {
-        const result = signalMember(groupPath, ids, pid, sig, done);
-        if (result === 'sent') fresh++;
-        else if (result !== 'skip') denied ??= result;
-      }
+  let fresh = 0;
+  for (const g of all) {
+    let pids: number[];
+    try {
+      pids = g.procs();
+    } catch (error) {
+      if (CgroupError.isInstance(error) && error.code === 'ENOENT') continue; // child cgroup removed
+      throw error;
     }
-    if (denied !== undefined) throw new CgroupError(`not allowed to signal a member of ${group.dir}`, 'EPERM', group.dir, { cause: denied });
-    if (fresh === 0) return done.size;
+    for (const pid of pids) {
+      const result = signalMember(groupPath, ids, pid, sig, signalled);
+      if (result === 'sent') fresh++;
+      else if (result !== 'skip') denied ??= result;
+    }
   }
-  throw new CgroupError(`${group.dir} kept forking new members through ${maxPasses} signal passes`, 'ELOOP', group.dir);
+  if (denied !== undefined) throw new CgroupError(`not allowed to signal a member of ${group.dir}`, 'EPERM', group.dir, { cause: denied });
+  return fresh;
 }
 
 function safeId(group: Cgroup): bigint | undefined {

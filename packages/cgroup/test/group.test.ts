@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { PidfdError, pidfdOpen } from '@pg/pidfd';
+import { readStat } from '@pg/procfs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, cgroupPathOf, cgroupPathOfDir, createGroup, findCgroup2Mount, readCgroupStat, readCpuStat } from '../src/index.js';
 import { cleanup, freshGroup, spawnIn, testBase } from './helpers.js';
@@ -70,6 +72,22 @@ describe('create, place, members, remove', () => {
     expect(group.exists()).toBe(false);
   });
 
+  it('id() is the cgroup id the kernel reports for a member (PIDFD_GET_INFO), the inode of the directory', async (ctx) => {
+    const group = freshGroup('id');
+    const child = await spawnIn(group, '/bin/sleep', ['60']);
+    const id = group.id();
+    expect(id).toBe(statSync(group.dir, { bigint: true }).ino);
+    using pidfd = pidfdOpen(child.pid);
+    let info;
+    try {
+      info = pidfd.info();
+    } catch (error) {
+      if (PidfdError.isInstance(error) && error.code === 'EUNSUPPORTED') return ctx.skip('PIDFD_GET_INFO needs Linux 6.13');
+      throw error;
+    }
+    expect(info.cgroupId).toBe(id);
+  });
+
   it('reads cgroup.stat and cpu.stat', async () => {
     const group = freshGroup('stat');
     await spawnIn(group, '/bin/sleep', ['60']);
@@ -96,7 +114,9 @@ describe('cgroup.events', () => {
     const child = await spawnIn(group, '/bin/sleep', ['60']);
     await group.freeze();
     expect(group.events().frozen).toBe(true);
-    expect(readFileSync(`/proc/${child.pid}/stat`, 'latin1')).toBeTruthy();
+    // Frozen is not gone: the member is still a live process in the group.
+    expect(readStat(child.pid)).toMatchObject({ pid: child.pid, zombie: false });
+    expect(group.members()).toEqual([child.pid]);
     group.thaw();
     const thawed = (await import('../src/index.js')).waitForEvents(group.dir, (e) => !e.frozen);
     thawed.kick();

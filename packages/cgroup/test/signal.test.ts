@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signalGroup } from '../src/index.js';
+import { holdForks, signalPass } from '../src/index.js';
 import { cleanup, freshGroup, spawnIn } from './helpers.js';
 
 afterEach(cleanup);
@@ -13,7 +13,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('signalGroup', () => {
+describe('signalPass and holdForks', () => {
   it('delivers a handled signal to every member, daemons included, and thaws afterwards', async () => {
     const group = freshGroup('hup');
     // Three shells (one a setsid daemon) that trap SIGHUP; each says "ready PID" once its trap is
@@ -24,29 +24,45 @@ describe('signalGroup', () => {
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
     const distinct = (word: string) => new Set(out.match(new RegExp(`${word} \\d+`, 'g')) ?? []).size;
     await until(() => distinct('ready') >= 3, 'three traps installed');
-    const signalled = await signalGroup(group, 'SIGHUP');
-    expect(signalled).toBeGreaterThanOrEqual(3);
+    const release = await holdForks(group);
+    expect(group.events().frozen).toBe(true);
+    const signalled = new Set<string>();
+    expect(signalPass(group, 'SIGHUP', signalled)).toBeGreaterThanOrEqual(3);
+    // Frozen: nothing new can appear, and what was signalled is not signalled twice.
+    expect(signalPass(group, 'SIGHUP', signalled)).toBe(0);
+    release();
     expect(group.freezeRequested()).toBe(false); // thawed
     // The setsid daemon writes to the same pipe (inherited fd 1): all three shells ran their trap.
     await until(() => distinct('hup') >= 3, 'three traps to run');
   });
 
-  it('SIGKILL goes through cgroup.kill and takes stopped members too', async () => {
+  it('cgroup.kill takes stopped members too', async () => {
     const group = freshGroup('stopped');
     const child = await spawnIn(group, '/bin/sleep', ['60']);
     process.kill(child.pid, 'SIGSTOP');
     await until(() => readFileSync(`/proc/${child.pid}/stat`, 'latin1').split(') ')[1]?.[0] === 'T', 'the stop');
-    await signalGroup(group, 'SIGKILL');
+    group.kill();
     const empty = group.waitUntilEmpty();
     empty.kick();
     expect((await empty).populated).toBe(false);
   });
 
-  it('thaws even when signalling fails', async () => {
-    const group = freshGroup('thaw');
+  it('refuses an unknown signal before signalling anyone', async () => {
+    const group = freshGroup('badsig');
+    const child = await spawnIn(group, '/bin/sleep', ['60']);
+    const signalled = new Set<string>();
+    expect(() => signalPass(group, 'SIGNOPE' as NodeJS.Signals, signalled)).toThrow(TypeError);
+    expect(signalled.size).toBe(0);
+    expect(readFileSync(`/proc/${child.pid}/stat`, 'latin1')).toMatch(/\) S /);
+  });
+
+  it('leaves a group frozen by someone else frozen', async () => {
+    const group = freshGroup('prefrozen');
     await spawnIn(group, '/bin/sleep', ['60']);
-    await expect(signalGroup(group, 'SIGNOPE' as NodeJS.Signals)).rejects.toThrow(TypeError);
-    await expect(signalGroup(group, 'SIGCONT', { maxPasses: 0 })).rejects.toMatchObject({ code: 'ELOOP' });
-    expect(group.freezeRequested()).toBe(false);
+    await group.freeze();
+    const release = await holdForks(group);
+    release();
+    expect(group.freezeRequested()).toBe(true);
+    group.thaw();
   });
 });
