@@ -1,6 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { release } from 'node:os';
-import { join } from 'node:path';
+import { availableControllers, cgroupDir, cgroupFeatures, cgroupPathOf, CgroupError, findGroupBase, type CgroupFeatures, type CheckedCgroup } from '@pg/cgroup';
 import { isChildSubreaper, ownPidfdId, PidfdError, pidfdSelf } from '@pg/pidfd';
 
 /** One kernel feature pg can use, found or not, and the evidence. */
@@ -10,11 +8,13 @@ export interface KernelFeature {
   readonly detail: string;
 }
 
-/** What `pg doctor` checks, read from the running kernel (never inferred from a version). */
+/**
+ * What `pg doctor` checks, read from the running kernel (never inferred from a version). The
+ * cgroup part asks `@pg/cgroup`, the same functions the cgroup backend decides with.
+ */
 export function kernelFeatures(): KernelFeature[] {
   if (process.platform !== 'linux') return [{ feature: 'linux', found: false, detail: `not Linux (${process.platform})` }];
-  const cgroup = cgroupFeatures();
-  return [pidfd(), pidfdId(), subreaper(), ...cgroup];
+  return [pidfd(), pidfdId(), subreaper(), ...cgroup()];
 }
 
 function pidfd(): KernelFeature {
@@ -44,78 +44,77 @@ function subreaper(): KernelFeature {
 }
 
 function reason(error: unknown): string {
-  return PidfdError.isInstance(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  return PidfdError.isInstance(error) || CgroupError.isInstance(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 }
 
-/** The cgroup v2 mount point and its super options (`nsdelegate`, `favordynmods`, …). */
-function cgroup2MountInfo(): { mountPoint: string; options: string[] } | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    // proc(5): fields up to " - ", then fstype, source, super options; field 5 is the mount point.
-    const [before, after] = line.split(' - ');
-    const [fstype, , options] = after?.split(' ') ?? [];
-    const mountPoint = before?.split(' ')[4]?.replace(/\\040/g, ' ');
-    if (fstype === 'cgroup2' && mountPoint !== undefined) return { mountPoint, options: options?.split(',') ?? [] };
-  }
-  return undefined;
-}
+const where: Record<CheckedCgroup, string> = { given: 'the cgroup asked about', own: "this process's cgroup", base: "pg's group base" };
 
-/** Whether this kernel is at least `major.minor` (from `os.release()`). */
-function kernelAtLeast(major: number, minor: number): boolean {
-  const [a = 0, b = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
-  return a > major || (a === major && b >= minor);
-}
-
-function cgroupFeatures(): KernelFeature[] {
-  const info = cgroup2MountInfo();
-  const mount = info?.mountPoint;
-  if (info === undefined || mount === undefined) return [{ feature: 'cgroup v2', found: false, detail: 'no cgroup2 file system in /proc/self/mountinfo' }];
-  const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'))?.slice(3) ?? '/';
-  const dir = join(mount, own);
-  const features: KernelFeature[] = [{ feature: 'cgroup v2', found: true, detail: `mounted at ${mount}; this process is in ${own}` }];
-  // cgroup.kill (5.14) exists in every non-root cgroup, never in the root: look where one is.
-  const sample = own === '/' ? firstChild(mount) : dir;
-  // With no child cgroup to look in, the kernel version answers (cgroup.kill: Linux 5.14).
-  const hasKill = sample !== undefined ? existsSync(join(sample, 'cgroup.kill')) : kernelAtLeast(5, 14);
-  features.push({
-    feature: 'cgroup.kill',
-    found: hasKill,
-    detail: hasKill ? 'atomic group SIGKILL (Linux 5.14+)' : 'missing (Linux < 5.14): kill() signals pid by pid',
-  });
-  // Moving a process into a cgroup waits for an RCU grace period unless favordynmods (Linux 6.0)
-  // keeps the lock in its slow-reader mode; pg places every leader that way.
-  const favored = info.options.includes('favordynmods');
-  features.push({
-    feature: 'favordynmods',
-    found: favored,
-    detail: favored
-      ? 'cgroup moves are fast (placing a leader costs no RCU grace period)'
-      : `not set: a spawn after a quiet spell may wait ~10 ms to place its leader; \`mount -o remount,favordynmods ${mount}\` (Linux 6.0+, root) removes the wait`,
-  });
-  const controllers = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim();
-  features.push({
-    feature: 'controllers',
-    found: controllers !== '',
-    detail: controllers === '' ? `none available in ${own}` : `${controllers}${['pids', 'memory'].filter((c) => !controllers.split(' ').includes(c)).map((c) => ` (no ${c}: --limit-${c} unavailable)`).join('')}`,
-  });
-  const writable = canWrite(join(dir, 'cgroup.procs')) && canWrite(dir);
-  features.push({
-    feature: 'delegation',
-    found: writable,
-    detail: writable ? `${own} is writable by this user (root, or a delegated subtree)` : `${own} is not writable by this user: not delegated`,
-  });
-  return features;
-}
-
-function firstChild(mount: string): string | undefined {
-  const entry = readdirSync(mount, { withFileTypes: true }).find((e) => e.isDirectory());
-  return entry === undefined ? undefined : join(mount, entry.name);
-}
-
-function canWrite(path: string): boolean {
+function cgroup(): KernelFeature[] {
+  let features: CgroupFeatures;
+  let own: string;
   try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    own = cgroupPathOf('self');
+    features = cgroupFeatures();
+  } catch (error) {
+    if (!CgroupError.isInstance(error)) throw error;
+    // Without a cgroup2 mount there is nothing more to say; any other failure is about this process's cgroup.
+    return [{ feature: 'cgroup v2', found: error.code !== 'ENOCGROUP2', detail: reason(error) }];
   }
+  const { mount } = features;
+  const shown = mount.root === '/' ? '' : ` (a mount of the subtree ${mount.root})`;
+  return [
+    { feature: 'cgroup v2', found: true, detail: `mounted at ${mount.mountPoint}${shown}; this process is in ${own}` },
+    killFeature(features),
+    favordynmods(features),
+    controllers(cgroupDir(own, mount), own),
+    delegation(own),
+  ];
+}
+
+function killFeature(f: CgroupFeatures): KernelFeature {
+  const at = `${f.dir}, ${where[f.checked]}`;
+  if (f.kill === undefined) {
+    // The root cgroup has no cgroup.kill on any kernel: without a non-root cgroup of ours, say so
+    // rather than guess from the kernel version.
+    return { feature: 'cgroup.kill', found: false, detail: `cannot tell: ${at}, is the root cgroup, which never has cgroup.kill, and pg's group base below it does not exist now (it does while groups exist)` };
+  }
+  return {
+    feature: 'cgroup.kill',
+    found: f.kill,
+    detail: f.kill ? `atomic group SIGKILL (Linux 5.14+), found in ${at}` : `missing in ${at} (Linux < 5.14): kill() signals pid by pid`,
+  };
+}
+
+// Moving a process into a cgroup waits for an RCU grace period unless favordynmods (Linux 6.0)
+// keeps the lock in its slow-reader mode; pg places every leader that way.
+function favordynmods(f: CgroupFeatures): KernelFeature {
+  return {
+    feature: 'favordynmods',
+    found: f.favordynmods,
+    detail: f.favordynmods
+      ? 'cgroup moves are fast (placing a leader costs no RCU grace period)'
+      : `not set: a spawn after a quiet spell may wait ~10 ms to place its leader; \`mount -o remount,favordynmods ${f.mount.mountPoint}\` (Linux 6.0+, root) removes the wait`,
+  };
+}
+
+function controllers(dir: string, own: string): KernelFeature {
+  let offered: string[];
+  try {
+    offered = availableControllers(dir);
+  } catch (error) {
+    if (!CgroupError.isInstance(error)) throw error;
+    return { feature: 'controllers', found: false, detail: reason(error) };
+  }
+  const missing = ['pids', 'memory'].filter((c) => !offered.includes(c)).map((c) => ` (no ${c}: --limit-${c} unavailable)`).join('');
+  return { feature: 'controllers', found: offered.length > 0, detail: offered.length === 0 ? `none available in ${own}` : `${offered.join(' ')}${missing}` };
+}
+
+/** The delegation rules as the cgroup backend applies them (`findGroupBase`), for this process's own cgroup. */
+function delegation(own: string): KernelFeature {
+  const base = findGroupBase();
+  return {
+    feature: 'delegation',
+    found: base.ok,
+    detail: base.ok ? `${own} is writable by this user (root, or a delegated subtree)` : `${own} is not usable by this user: ${base.reason}`,
+  };
 }

@@ -1,6 +1,6 @@
 import { PidfdError, reapNoHang } from '@pg/pidfd';
+import { childrenOf, readStat } from '@pg/procfs';
 import { isOwnedChild } from './owned-children.js';
-import { childPids, statFields } from './proc-children.js';
 
 /** An orphan reaped, with how it ended. */
 export interface Reaped {
@@ -47,8 +47,8 @@ export class OrphanReaper {
     let total = 0;
     for (;;) {
       let reaped = 0;
-      for (const pid of childPids()) {
-        if (isOwnedChild(pid) || statFields(pid)?.state !== 'Z') continue;
+      for (const pid of childrenOf('self')) {
+        if (isOwnedChild(pid) || readStat(pid)?.zombie !== true) continue;
         let r: Reaped | null;
         try {
           r = reapOne(pid);
