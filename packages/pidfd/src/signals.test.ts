@@ -1,16 +1,46 @@
+import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { decodeWaitStatus, signalName, signalNumber } from './signals.js';
 
 describe('signalNumber', () => {
-  it('accepts names and numbers', () => {
+  it('accepts full names, short names in any case, numbers and numeric strings', () => {
     expect(signalNumber('SIGKILL')).toBe(9);
+    expect(signalNumber('SIGTERM')).toBe(constants.signals.SIGTERM);
+    expect(signalNumber('TERM')).toBe(constants.signals.SIGTERM);
+    expect(signalNumber('term')).toBe(constants.signals.SIGTERM);
+    expect(signalNumber('sigkill')).toBe(9);
+    expect(signalNumber('SIGIOT')).toBe(constants.signals.SIGABRT); // an alias in the table
     expect(signalNumber(15)).toBe(15);
+    expect(signalNumber('15')).toBe(15);
     expect(signalNumber(0)).toBe(0);
+    expect(signalNumber('0')).toBe(0);
   });
-  it('refuses what is not a signal, naming the value', () => {
-    expect(() => signalNumber('SIGNOPE' as NodeJS.Signals)).toThrow(/SIGNOPE/);
-    expect(() => signalNumber(65)).toThrow(TypeError);
-    expect(() => signalNumber(1.5)).toThrow(TypeError);
+
+  it.each([
+    ['SIGNOPE', 'got "SIGNOPE", expected a signal name such as "SIGTERM" or "TERM", or a signal number'],
+    ['', 'got "", expected a signal name'],
+    ['SIG', 'got "SIG", expected a signal name'],
+    ['9x', 'got "9x", expected a signal name'],
+    ['-1', 'got "-1", expected a signal name'],
+    [-1, `got -1, expected a signal number of this platform (e.g. ${constants.signals.SIGTERM})`],
+    [1.5, 'got 1.5, expected a signal number of this platform'],
+    [100000, 'got 100000, expected a signal number of this platform'],
+    ['100000', 'got 100000, expected a signal number of this platform'],
+    [Number.NaN, 'got NaN, expected a signal number of this platform'],
+    [null, 'got null, expected a signal name'],
+    [{}, 'got an object ([object Object]), expected a signal name'],
+  ])('refuses %j with a TypeError naming the option, the value and what was expected', (bad, words) => {
+    expect(() => signalNumber(bad as never, 'signal')).toThrow(TypeError);
+    expect(() => signalNumber(bad as never, 'signal')).toThrow(`Invalid option \`signal\`: ${words}`);
+  });
+
+  it('names the option it is given', () => {
+    expect(() => signalNumber('SIGNOPE', 'killSignal')).toThrow(/^Invalid option `killSignal`: got "SIGNOPE", expected .+\.$/);
+  });
+
+  it('refuses a number this platform has no signal for, even below 64', () => {
+    const unnamed = Array.from({ length: 64 }, (_, i) => i + 1).find((n) => !Object.values(constants.signals).includes(n));
+    if (unnamed !== undefined) expect(() => signalNumber(unnamed)).toThrow(TypeError);
   });
 });
 

@@ -1,21 +1,43 @@
 import { constants } from 'node:os';
 
+const signals = constants.signals as Readonly<Record<string, number | undefined>>;
+const numbers = new Set(Object.values(signals));
+
 /**
- * A signal name or number → its number on this platform (`os.constants.signals`). 0 is allowed
- * (it checks existence and permission without sending anything, like kill(2)).
- * @throws TypeError naming the value and what was expected.
+ * The number of a signal given by name or number, validated against this platform's table
+ * (`os.constants.signals`): the one rule for every pg package. Names are accepted with or
+ * without `SIG` and in any case (`'SIGTERM'`, `'TERM'`, `'term'`), numbers as numbers or decimal
+ * strings (`15`, `'15'`). 0 is accepted: like kill(2), it checks that the process exists and may
+ * be signalled, without sending anything. Real-time signals have no name in that table and are
+ * refused.
+ * @param option the name of the option the value came from, for the error message.
+ * @throws TypeError ``Invalid option `signal`: got "SIGNOPE", expected …`` naming the option, the value and what was expected.
  */
-export function signalNumber(signal: NodeJS.Signals | number, option = 'signal'): number {
+export function signalNumber(signal: NodeJS.Signals | number | string, option = 'signal'): number {
   if (typeof signal === 'number') {
-    // Linux has signals 1..64 (SIGRTMAX); 0 is the existence probe.
-    if (Number.isInteger(signal) && signal >= 0 && signal <= 64) return signal;
-  } else if (typeof signal === 'string') {
-    const n = (constants.signals as Record<string, number | undefined>)[signal];
-    if (n !== undefined) return n;
+    if (Number.isInteger(signal) && (signal === 0 || numbers.has(signal))) return signal;
+    throw invalid(option, signal, `a signal number of this platform (e.g. ${constants.signals.SIGTERM})`);
   }
-  throw new TypeError(
-    `Invalid ${option}: ${String(signal)}. Expected a signal name such as 'SIGTERM' or an integer 0..64.`,
-  );
+  if (typeof signal === 'string') {
+    const upper = signal.toUpperCase();
+    const n = signals[upper.startsWith('SIG') ? upper : `SIG${upper}`];
+    if (n !== undefined) return n;
+    if (/^\d+$/.test(signal)) return signalNumber(Number(signal), option);
+  }
+  throw invalid(option, signal, 'a signal name such as "SIGTERM" or "TERM", or a signal number');
+}
+
+/** The project's wording for a bad option: the option, the value (strings JSON-quoted) and what was expected. */
+function invalid(option: string, value: unknown, expected: string): TypeError {
+  return new TypeError(`Invalid option \`${option}\`: got ${describe(value)}, expected ${expected}.`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `an object (${Object.prototype.toString.call(value)})`;
 }
 
 /** A signal number → its name (`15` → `'SIGTERM'`), or null when this platform has no name for it. */
