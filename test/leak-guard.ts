@@ -3,20 +3,23 @@
 // live process still carries the mark, after killing it by pid (never by name). A process that
 // clears its environment escapes this net; the tests' own clean-up is still the first line.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+// From the source, not '@pg/procfs': this setup also runs for packages that do not depend on
+// @pg/procfs, so turbo does not build it before their tests.
+import { commandLineOf, processTable } from '../packages/procfs/src/index.js';
 
 const VARIABLE = 'PG_TEST_RUN';
 
-export function setup(): () => void {
+export function setup(): () => Promise<void> {
   const run = randomUUID();
   process.env[VARIABLE] = run;
-  return () => {
-    const leaked = marked(`${VARIABLE}=${run}`);
+  return async () => {
+    const leaked = await marked(`${VARIABLE}=${run}`);
     for (const p of leaked) {
       try {
         process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // already gone
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // ESRCH: already gone
       }
     }
     if (leaked.length > 0) {
@@ -27,24 +30,22 @@ export function setup(): () => void {
   };
 }
 
-function marked(entry: string): { pid: number; command: string }[] {
+async function marked(entry: string): Promise<{ pid: number; command: string }[]> {
   if (process.platform !== 'linux') return [];
   const found: { pid: number; command: string }[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+  for (const p of await processTable()) {
+    // vitest's own workers are this process's children and may still be exiting: not a leak.
+    // What a test starts is a child of a worker, or an orphan.
+    if (p.pid === process.pid || p.zombie || p.ppid === process.pid) continue;
+    let environ: string;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z') continue;
-      // vitest's own workers are this process's children and may still be exiting: not a leak.
-      // What a test starts is a child of a worker, or an orphan.
-      if (Number(ppid) === process.pid) continue;
-      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)) continue;
-      found.push({ pid, command: readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim() });
-    } catch {
-      // exited meanwhile, or not readable
+      environ = readFileSync(`/proc/${p.pid}/environ`, 'latin1');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES') continue; // exited meanwhile, or another user's
+      throw error;
     }
+    if (environ.split('\0').includes(entry)) found.push({ pid: p.pid, command: commandLineOf(p.pid) });
   }
   return found;
 }

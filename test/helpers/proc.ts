@@ -1,8 +1,8 @@
 // Helpers every integration and conformance test shares: fixture paths, the liveness of a pid
 // as the kernel reports it, and waiting on a kernel-observed condition.
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { readStat } from '@pg/procfs';
 
 /** The absolute path of `test/fixtures/NAME`. */
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -12,13 +12,7 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtu
  * `kill(pid, 0)` still succeeds on it (reference/linux.md), so the state in /proc decides.
  */
 export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  return readStat(pid)?.zombie === false;
 }
 
 /** Polls a kernel-observed condition with a generous limit; never a timing assertion. */

@@ -1,24 +1,20 @@
 // The hand-written cgroup v2 peer: plain fs reads and writes on a directory the bench creates
-// under the cgroup2 mount found in /proc/self/mountinfo (never hard-coded), removed after use.
-// This is the floor pg's cgroup backend is measured against: no pidfds, no checks, no policy.
+// under the cgroup2 mount (found by @pg/cgroup from /proc/self/mountinfo, never hard-coded; not
+// part of what is measured), removed after use. This is the floor pg's cgroup backend is
+// measured against: no pidfds, no checks, no policy.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CgroupError, findCgroup2Mount } from '@pg/cgroup';
 
 /** The cgroup2 mount point, or undefined when there is none (cgroup v1 only, or not Linux). */
 export function cgroup2Mount() {
-  let text;
   try {
-    text = readFileSync('/proc/self/mountinfo', 'latin1');
-  } catch {
-    return undefined;
+    return findCgroup2Mount().mountPoint;
+  } catch (error) {
+    if (CgroupError.isInstance(error)) return undefined;
+    throw error;
   }
-  for (const line of text.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0 || line.slice(sep + 3).split(' ')[0] !== 'cgroup2') continue;
-    return line.slice(0, sep).split(' ')[4].replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-  }
-  return undefined;
 }
 
 /** Whether raw cgroup work is possible here: a v2 mount where this process can mkdir, with cgroup.kill. */

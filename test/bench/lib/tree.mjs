@@ -39,7 +39,7 @@ export async function waitForTree(kind, n, token, limitMs = 120_000) {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const found = findByToken(token);
-    const sleepers = found.filter((p) => p.argv[0] === 'sleep' && p.argv[1] === `86400.${token}`).length;
+    const sleepers = found.filter((p) => p.command === `sleep 86400.${token}`).length;
     if (sleepers === want && (kind !== 'tree' || found.length === n)) return found;
     if (Date.now() > deadline) throw new Error(`tree ${token} (n=${n}) not ready after ${limitMs} ms: ${sleepers}/${want} sleepers, ${found.length} processes`);
     await sleep(found.length < n / 2 ? 50 : 10);
