@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnGroup, type ProcessGroup } from '@pg/core';
+import { spawnGroup, type BackendName, type ProcessGroup } from '@pg/core';
+import { stateOf } from '@pg/procfs';
 import { alive, backendsToTest, cgroupSkip, dirOf, disposeGroups, findByToken, fixture, newToken, reap, requireCgroup, settled, track, until } from '../fixtures/fault-harness.js';
 
 let token: string | undefined;
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 /** Starts the stopped-tree fixture and returns the pids of its sleeper and its SIGTERM-ignorer. */
-async function startTree(backend: 'cgroup' | 'contract' | 'posix'): Promise<{ group: ProcessGroup; pids: number[] }> {
+async function startTree(backend: BackendName): Promise<{ group: ProcessGroup; pids: number[] }> {
   token = newToken();
   const group = track(await spawnGroup(fixture('fault-stopped-tree.sh'), [token], { backend, stdio: ['ignore', 'pipe', 'inherit'] }));
   const lines = createInterface({ input: group.leader!.stdout! });
@@ -32,8 +33,7 @@ async function startTree(backend: 'cgroup' | 'contract' | 'posix'): Promise<{ gr
 
 /** State letter of a process from /proc/PID/stat (T = stopped). */
 const state = (pid: number): string => {
-  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return text.slice(text.lastIndexOf(')') + 2)[0] ?? '';
+  return stateOf(pid) ?? '';
 };
 
 for (const backend of backendsToTest()) {

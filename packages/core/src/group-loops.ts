@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup } from './backend.js';
-import { UnstoppableGroupError } from './errors/index.js';
+import { GroupGoneError, UnstoppableGroupError } from './errors/index.js';
 
 /**
  * The loops every backend shares, written once. A backend does one pass of each thing; these
@@ -44,8 +44,17 @@ export async function signalUntilNoneNew(group: BackendGroup, signal: number): P
  */
 export async function killUntilEmpty(group: BackendGroup, emptied: Promise<void>, kick: () => void): Promise<void> {
   const deadline = Date.now() + KILL_BOUND_MS;
-  for (let pause = 1; ; pause = Math.min(pause * 2, KILL_PAUSE_MAX_MS)) {
-    await group.killPass();
+  for (let pause = 1, pass = 0; ; pause = Math.min(pause * 2, KILL_PAUSE_MAX_MS), pass++) {
+    try {
+      await group.killPass();
+    } catch (error) {
+      // Gone after a kill pass went through: every member had its SIGKILL, and the group was then
+      // removed (by its helper, or another process that saw it empty first). Before the first
+      // pass, a missing group is an error: its members may live on elsewhere.
+      if (pass === 0 || !GroupGoneError.isInstance(error)) throw error;
+      kick();
+      return emptied;
+    }
     kick();
     if (await settlesWithin(emptied, pause)) return;
     if (Date.now() >= deadline) {

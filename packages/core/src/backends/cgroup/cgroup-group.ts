@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { Cgroup, CgroupError, holdForks, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalPass, type GroupBase } from '@pg/cgroup';
 import type { Pidfd } from '@pg/pidfd';
-import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { HelperProcess } from '@pg/helper';
+import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import { GroupGoneError } from '../../errors/index.js';
 import { toCoreError } from './errors.js';
 import { madeByPg } from './locate.js';
@@ -17,6 +18,9 @@ export class CgroupGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
   readonly foreign: string | undefined;
+  /** The command, when pg-helper stands in front of it (`child` is then the helper). */
+  readonly leader: LeaderHandle | undefined;
+  readonly #helper: HelperProcess | undefined;
   readonly #group: Cgroup;
   readonly #base: GroupBase | undefined;
   /** The leader, tracked by pidfd: a signal to it can never reach a recycled pid. */
@@ -24,11 +28,17 @@ export class CgroupGroup implements BackendGroup {
   #kick: (() => void) | undefined;
   #closed = false;
 
-  constructor(id: string, group: Cgroup, options: { child?: ChildProcess; leader?: Pidfd; base?: GroupBase } = {}) {
+  constructor(
+    id: string,
+    group: Cgroup,
+    options: { child?: ChildProcess; leader?: Pidfd; base?: GroupBase; helper?: { process: HelperProcess; leader: LeaderHandle } } = {},
+  ) {
     this.id = id;
     this.#group = group;
-    this.child = options.child;
+    this.child = options.helper?.process.child ?? options.child;
     this.#leader = options.leader;
+    this.#helper = options.helper?.process;
+    this.leader = options.helper?.leader;
     this.#base = options.base;
     this.foreign = madeByPg(group.dir) ? undefined : `${group.dir} is a cgroup pg did not create`;
   }
@@ -104,6 +114,11 @@ export class CgroupGroup implements BackendGroup {
    */
   kick(): void {
     this.#kick?.();
+  }
+
+  /** Let this process exit while the group runs on: the helper's control socket too. */
+  unref(): void {
+    this.#helper?.unref();
   }
 
   async stats(): Promise<GroupStats> {

@@ -6,7 +6,8 @@ import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
 import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
-import { cgroupGuarantees } from './guarantees.js';
+import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
+import { detectPlacement, spawnThroughHelper, type Placement } from './helper-placement.js';
 import { dirOfId, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
 
@@ -24,7 +25,12 @@ function kernelHasCgroupKill(): boolean {
  * delegated subtree. The kernel keeps every descendant in the group (daemons included),
  * `cgroup.kill` kills atomically, `cgroup.events` says when it is empty.
  */
-export const cgroupBackend: Backend = {
+export const cgroupBackend: Backend = createCgroupBackend();
+
+function createCgroupBackend(): Backend {
+  /** Set by the probe (core always probes a backend before using it). */
+  let placement: Placement | undefined;
+  return {
   name: 'cgroup',
 
   async probe(): Promise<ProbeResult> {
@@ -49,10 +55,16 @@ export const cgroupBackend: Backend = {
       if (!PidfdError.isInstance(error)) throw error;
       return unavailable(`pidfds do not work here (${error.code}: ${error.message}); they keep signals off recycled pids`);
     }
-    return { backend: 'cgroup', available: true, reason: base.reason };
+    placement = await detectPlacement(base.base);
+    const how =
+      placement.kind === 'clone3'
+        ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by pg-helper, which kills the group if its owner dies'
+        : `leaders placed by a pre-exec step, and groups do not die with their owner: ${placement.why}`;
+    return { backend: 'cgroup', available: true, reason: `${base.reason}; ${how}` };
   },
 
-  guarantees: () => cgroupGuarantees,
+  /** Before a probe, the weaker promise: a group that does not die with its owner. */
+  guarantees: () => (placement?.kind === 'clone3' ? cgroupGuaranteesWithHelper : cgroupGuarantees),
 
   /** Group ids are cgroup paths (`/pg/web@4242.i3596.0`) or directories on the cgroup2 mount. */
   recognizes: (id) => id.startsWith('/'),
@@ -79,6 +91,9 @@ export const cgroupBackend: Backend = {
       const limits = request.limits;
       if (limits !== undefined && (limits.pids !== undefined || limits.memory !== undefined)) {
         applyLimits(base, group, { ...(limits.pids === undefined ? {} : { pidsMax: limits.pids }), ...(limits.memory === undefined ? {} : { memoryMax: limits.memory }) });
+      }
+      if (placement?.kind === 'clone3') {
+        return new CgroupGroup(id, group, { base, helper: await spawnThroughHelper(group, request, placement.helperPath) });
       }
       const { child, leader } = await spawnPlaced(group, request);
       return new CgroupGroup(id, group, { child, leader, base });
@@ -118,7 +133,8 @@ export const cgroupBackend: Backend = {
       return { backend: 'cgroup', id: g.cgroupPath, name: g.name, ownerPid: g.owner.pid, orphaned: g.orphaned, memberCount } satisfies GroupInfo;
     });
   },
-};
+  };
+}
 
 async function discard(group: Cgroup, base: Parameters<typeof removeBaseIfEmpty>[0]): Promise<void> {
   try {

@@ -1,0 +1,66 @@
+import { createGroup, type Cgroup, type GroupBase } from '@pg/cgroup';
+import { findHelper, HelperError, startHelper } from '@pg/helper';
+import type { SpawnRequest } from '../../backend.js';
+import { leaderHandle, startFailure } from '../helper-leader.js';
+import { ownerMark } from '../owner-mark.js';
+
+/**
+ * How this machine places cgroup leaders, decided once by the probe:
+ * - `clone3`: pg-helper creates the leader inside the group with `clone3(CLONE_INTO_CGROUP)`
+ *   (Linux 5.7): no migration, so no wait for the RCU grace period a write to cgroup.procs can
+ *   pay; and the helper, outside the group, holds the lifeline: the group dies with its owner.
+ * - `pre-exec`: `/bin/sh -c 'echo 0 > …/cgroup.procs && exec "$@"'` (placement.ts), when the
+ *   helper is not built or clone3 into a cgroup does not work here; the group then does not die
+ *   with its owner.
+ */
+export type Placement = { readonly kind: 'clone3'; readonly helperPath: string } | { readonly kind: 'pre-exec'; readonly why: string };
+
+/**
+ * Finds the placement by doing it: the helper clones `/bin/true` into a fresh group under `base`,
+ * which is then removed. `PG_CGROUP_PLACEMENT=pre-exec` (or `clone3`) forces one, for tests and
+ * for measuring both.
+ */
+export async function detectPlacement(base: GroupBase): Promise<Placement> {
+  const forced = process.env.PG_CGROUP_PLACEMENT;
+  if (forced === 'pre-exec') return { kind: 'pre-exec', why: 'PG_CGROUP_PLACEMENT=pre-exec' };
+  const helper = findHelper();
+  if (!helper.ok) return { kind: 'pre-exec', why: helper.reason };
+  let group: Cgroup;
+  try {
+    group = createGroup(base, 'probe');
+  } catch (error) {
+    return { kind: 'pre-exec', why: `could not create a group to try clone3 in: ${(error as Error).message}` };
+  }
+  try {
+    const started = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: false, keep: false, cgroupDir: group.dir, owner: await ownerMark(), helperPath: helper.path });
+    await started.exited;
+    return { kind: 'clone3', helperPath: helper.path };
+  } catch (error) {
+    if (!HelperError.isInstance(error)) throw error;
+    return { kind: 'pre-exec', why: `pg-helper could not clone into a cgroup here (${error.code}: ${error.message})` };
+  } finally {
+    await group.remove();
+  }
+}
+
+/** Starts the leader through pg-helper, created inside `group` by clone3. */
+export async function spawnThroughHelper(group: Cgroup, request: SpawnRequest, helperPath: string) {
+  try {
+    const process = await startHelper({
+      file: request.file,
+      args: [...request.args],
+      cwd: request.cwd,
+      env: request.env,
+      stdio: request.stdio,
+      subreaper: false,
+      keep: request.onOwnerExit === 'keep',
+      cgroupDir: group.dir,
+      owner: await ownerMark(),
+      ...(request.name === undefined ? {} : { name: request.name }),
+      helperPath,
+    });
+    return { process, leader: leaderHandle(process) };
+  } catch (error) {
+    throw startFailure(error);
+  }
+}
