@@ -18,7 +18,8 @@
 export const MAX_NAME_LENGTH = 64;
 
 /**
- * Names may use letters, digits and `._:+@-` and must start with a letter, digit, `_` or `@`.
+ * The one rule for group names in pg (`@pg/core` validates `spawnGroup`'s `name` with it, for
+ * every backend): names may use letters, digits and `._:+@-` and must start with a letter, digit, `_` or `@`.
  * That excludes `/`, `..`, `.`, NUL, control characters and whitespace, so no name can reach a
  * path outside the base. An `@` in a name is harmless: the marker is parsed from the right.
  */
@@ -31,7 +32,7 @@ export function validateGroupName(name: unknown, option = 'name'): string {
   if (typeof name === 'string' && name.length <= MAX_NAME_LENGTH && NAME.test(name)) return name;
   const shown = typeof name === 'string' ? JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name) : String(name);
   throw new TypeError(
-    `Invalid ${option}: ${shown}. Expected 1..${MAX_NAME_LENGTH} characters of A-Z a-z 0-9 . _ : + @ -, not starting with '.', ':', '+' or '-' (no '/', '..', spaces or control characters).`,
+    `Invalid option \`${option}\`: got ${shown}, expected 1..${MAX_NAME_LENGTH} characters of A-Z a-z 0-9 . _ : + @ -, not starting with ".", ":", "+" or "-" (no "/", "..", spaces or control characters).`,
   );
 }
 

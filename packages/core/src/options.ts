@@ -1,5 +1,6 @@
 import type { StdioOptions } from 'node:child_process';
 import type { GroupLimits, OwnerExitPolicy } from './backend.js';
+import { validateGroupName } from '@pg/cgroup';
 import { InvalidOptionError } from './errors/index.js';
 import type { BackendChoice } from './select.js';
 
@@ -7,7 +8,7 @@ import type { BackendChoice } from './select.js';
 export interface SpawnGroupOptions {
   /** `'auto'` (default, or `PG_BACKEND`), `'cgroup'`, `'contract'` or `'posix'`. Only `auto` falls back. */
   readonly backend?: BackendChoice;
-  /** A name for the group (letters, digits, `-`, `_`, `.`, `@`; at most 64 characters). */
+  /** A name for the group: 1 to 64 of A-Z a-z 0-9 . _ : + @ -, not starting with `.`, `:`, `+` or `-`. */
   readonly name?: string;
   /** Working directory of the leader. */
   readonly cwd?: string;
@@ -30,7 +31,6 @@ export interface SpawnGroupOptions {
   readonly onOwnerExit?: OwnerExitPolicy;
 }
 
-const NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}$/;
 
 /** Checks every option's type and shape; throws `InvalidOptionError` naming the first bad one. */
 export function validateSpawn(file: unknown, args: unknown, options: unknown): SpawnGroupOptions {
@@ -43,9 +43,7 @@ export function validateSpawn(file: unknown, args: unknown, options: unknown): S
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', options, 'an object');
   const o = options as Record<string, unknown>;
-  if (o.name !== undefined && (typeof o.name !== 'string' || !NAME.test(o.name))) {
-    throw new InvalidOptionError('name', o.name, 'letters, digits, "_", "@", "." and "-" (not first), at most 64 characters, no "/" or ".."');
-  }
+  if (o.name !== undefined) validateName(o.name);
   if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) throw new InvalidOptionError('cwd', o.cwd, 'a directory path');
   if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null)) throw new InvalidOptionError('env', o.env, 'an object of strings');
   if (o.stdio !== undefined && typeof o.stdio !== 'string' && !Array.isArray(o.stdio)) {
@@ -60,6 +58,16 @@ export function validateSpawn(file: unknown, args: unknown, options: unknown): S
     throw new InvalidOptionError('onOwnerExit', o.onOwnerExit, '"kill" or "keep"');
   }
   return o as SpawnGroupOptions;
+}
+
+/** The one group-name rule, `@pg/cgroup`'s (names reach cgroup paths, argv and environments). */
+function validateName(name: unknown): void {
+  try {
+    validateGroupName(name, 'name');
+  } catch (error) {
+    if (error instanceof TypeError) throw InvalidOptionError.fromTypeError('name', name, error);
+    throw error;
+  }
 }
 
 function validateLimits(limits: unknown): void {

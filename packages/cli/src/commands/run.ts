@@ -33,7 +33,7 @@ stdio connected to /dev/null. Use the id (or --name) with pg ps and pg kill.
 
 Options:
   --backend B          auto (default, or $PG_BACKEND), cgroup, contract, reaper or posix
-  --name NAME          name the group (letters, digits, _ @ . -; at most 64)
+  --name NAME          name the group (A-Z a-z 0-9 . _ : + @ -; at most 64)
   -d, --detach         start the group and print its id
   --keep               leave the rest of the group running when the leader (or pg) exits
   --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)

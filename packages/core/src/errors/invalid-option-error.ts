@@ -12,10 +12,18 @@ export class InvalidOptionError extends TypeError {
   readonly option: string;
 
   /** `option` is the name the user wrote; `expected` says what would have been accepted. */
-  constructor(option: string, value: unknown, expected: string) {
-    super(`Invalid option \`${option}\`: got ${describe(value)}, expected ${expected}.`);
+  constructor(option: string, value: unknown, expected: string, options: { message?: string; cause?: unknown } = {}) {
+    super(options.message ?? `Invalid option \`${option}\`: got ${describe(value)}, expected ${expected}.`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InvalidOptionError';
     this.option = option;
+  }
+
+  /**
+   * The `TypeError` a leaf package threw for a bad value (they word it the same way) as an
+   * `InvalidOptionError`, message kept.
+   */
+  static fromTypeError(option: string, value: unknown, error: TypeError): InvalidOptionError {
+    return new InvalidOptionError(option, value, '', { message: error.message, cause: error });
   }
 
   /** Whether `value` is an `InvalidOptionError`, also one from another copy of `@pg/core`. */

@@ -1,4 +1,4 @@
-import { createGroup, type Cgroup, type GroupBase } from '@pg/cgroup';
+import type { Cgroup } from '@pg/cgroup';
 import { findHelper, HelperError, startHelper } from '@pg/helper';
 import type { SpawnRequest } from '../../backend.js';
 import { leaderHandle, startFailure } from '../helper-leader.js';
@@ -16,21 +16,14 @@ import { ownerMark } from '../owner-mark.js';
 export type Placement = { readonly kind: 'clone3'; readonly helperPath: string } | { readonly kind: 'pre-exec'; readonly why: string };
 
 /**
- * Finds the placement by doing it: the helper clones `/bin/true` into a fresh group under `base`,
- * which is then removed. `PG_CGROUP_PLACEMENT=pre-exec` (or `clone3`) forces one, for tests and
- * for measuring both.
+ * Finds the placement by doing it: the helper clones `/bin/true` into `group` (a fresh, empty
+ * group the caller removes). `PG_CGROUP_PLACEMENT=pre-exec` forces the pre-exec step, for tests
+ * and for measuring both.
  */
-export async function detectPlacement(base: GroupBase): Promise<Placement> {
-  const forced = process.env.PG_CGROUP_PLACEMENT;
-  if (forced === 'pre-exec') return { kind: 'pre-exec', why: 'PG_CGROUP_PLACEMENT=pre-exec' };
+export async function detectPlacement(group: Cgroup): Promise<Placement> {
+  if (process.env.PG_CGROUP_PLACEMENT === 'pre-exec') return { kind: 'pre-exec', why: 'PG_CGROUP_PLACEMENT=pre-exec' };
   const helper = findHelper();
   if (!helper.ok) return { kind: 'pre-exec', why: helper.reason };
-  let group: Cgroup;
-  try {
-    group = createGroup(base, 'probe');
-  } catch (error) {
-    return { kind: 'pre-exec', why: `could not create a group to try clone3 in: ${(error as Error).message}` };
-  }
   try {
     const started = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: false, keep: false, cgroupDir: group.dir, owner: await ownerMark(), helperPath: helper.path });
     await started.exited;
@@ -38,8 +31,6 @@ export async function detectPlacement(base: GroupBase): Promise<Placement> {
   } catch (error) {
     if (!HelperError.isInstance(error)) throw error;
     return { kind: 'pre-exec', why: `pg-helper could not clone into a cgroup here (${error.code}: ${error.message})` };
-  } finally {
-    await group.remove();
   }
 }
 

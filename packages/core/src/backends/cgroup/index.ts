@@ -1,6 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { release } from 'node:os';
-import { applyLimits, Cgroup, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
+import { applyLimits, Cgroup, cgroupFeatures, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
@@ -12,12 +11,6 @@ import { dirOfId, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'cgroup', available: false, reason });
-
-/** `cgroup.kill` (the atomic kill this backend relies on) arrived in Linux 5.14. */
-function kernelHasCgroupKill(): boolean {
-  const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
-  return major > 5 || (major === 5 && minor >= 14);
-}
 
 /**
  * The Linux backend: each group is a cgroup v2 directory `<parent>/pg/NAME@PID.TOKEN.SEQ`, the
@@ -35,7 +28,6 @@ function createCgroupBackend(): Backend {
 
   async probe(): Promise<ProbeResult> {
     if (process.platform !== 'linux') return unavailable(`cgroups exist only on Linux, not on ${process.platform}`);
-    if (!kernelHasCgroupKill()) return unavailable(`kernel ${release()} has no cgroup.kill (needs Linux 5.14)`);
     let base;
     try {
       base = groupBase();
@@ -55,7 +47,24 @@ function createCgroupBackend(): Backend {
       if (!PidfdError.isInstance(error)) throw error;
       return unavailable(`pidfds do not work here (${error.code}: ${error.message}); they keep signals off recycled pids`);
     }
-    placement = await detectPlacement(base.base);
+    // The features and the placement are found by doing: a fresh group is made, its files are
+    // looked at (the one feature check `pg doctor` uses too), a leader is placed in it.
+    let trial: Cgroup;
+    try {
+      trial = createGroup(base.base, 'probe');
+    } catch (error) {
+      if (!CgroupError.isInstance(error)) throw error;
+      return unavailable(`cannot create a group in ${base.base.dir}: ${error.message}`);
+    }
+    try {
+      const features = cgroupFeatures(trial.dir);
+      if (features.kill !== true) return unavailable(`${trial.dir} has no cgroup.kill (Linux 5.14+): there is no atomic kill here`);
+      if (features.events !== true) return unavailable(`${trial.dir} has no cgroup.events: emptiness could not be observed`);
+      placement = await detectPlacement(trial);
+    } finally {
+      await trial.remove();
+      removeBaseIfEmpty(base.base);
+    }
     const how =
       placement.kind === 'clone3'
         ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by pg-helper, which kills the group if its owner dies'
