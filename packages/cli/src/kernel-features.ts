@@ -1,4 +1,5 @@
-import { availableControllers, cgroupDir, cgroupFeatures, cgroupPathOf, CgroupError, findGroupBase, type CgroupFeatures, type CheckedCgroup } from '@pg/cgroup';
+import { availableControllers, cgroupDir, cgroupFeatures, cgroupPathOf, CgroupError, createGroup, findGroupBase, removeBaseIfEmpty, type CgroupFeatures, type CheckedCgroup } from '@pg/cgroup';
+import { findHelper } from '@pg/helper';
 import { isChildSubreaper, ownPidfdId, PidfdError, pidfdSelf } from '@pg/pidfd';
 
 /** One kernel feature pg can use, found or not, and the evidence. */
@@ -14,7 +15,15 @@ export interface KernelFeature {
  */
 export function kernelFeatures(): KernelFeature[] {
   if (process.platform !== 'linux') return [{ feature: 'linux', found: false, detail: `not Linux (${process.platform})` }];
-  return [pidfd(), pidfdId(), subreaper(), ...cgroup()];
+  return [pidfd(), pidfdId(), subreaper(), helper(), ...cgroup()];
+}
+
+/** pg-helper (`@pg/helper`): built at install with the system's C compiler, or named by PG_HELPER. */
+function helper(): KernelFeature {
+  const found = findHelper();
+  return found.ok
+    ? { feature: 'pg-helper', found: true, detail: `${found.path} (reaper backend, cgroup clone3 placement, groups that die with their owner)` }
+    : { feature: 'pg-helper', found: false, detail: found.reason };
 }
 
 function pidfd(): KernelFeature {
@@ -47,7 +56,7 @@ function reason(error: unknown): string {
   return PidfdError.isInstance(error) || CgroupError.isInstance(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 }
 
-const where: Record<CheckedCgroup, string> = { given: 'the cgroup asked about', own: "this process's cgroup", base: "pg's group base" };
+const where: Record<CheckedCgroup, string> = { given: 'a fresh group pg made to look', own: "this process's cgroup", base: "pg's group base" };
 
 function cgroup(): KernelFeature[] {
   let features: CgroupFeatures;
@@ -64,11 +73,33 @@ function cgroup(): KernelFeature[] {
   const shown = mount.root === '/' ? '' : ` (a mount of the subtree ${mount.root})`;
   return [
     { feature: 'cgroup v2', found: true, detail: `mounted at ${mount.mountPoint}${shown}; this process is in ${own}` },
-    killFeature(features),
+    killFeature(features.kill === undefined ? (inTrialGroup() ?? features) : features),
     favordynmods(features),
     controllers(cgroupDir(own, mount), own),
     delegation(own),
   ];
+}
+
+/**
+ * The root cgroup never has `cgroup.kill`: where this process sits in it, look in a fresh group
+ * below pg's base instead, as the cgroup backend's probe does (undefined when none can be made).
+ */
+function inTrialGroup(): CgroupFeatures | undefined {
+  const found = findGroupBase();
+  if (!found.ok) return undefined;
+  let trial;
+  try {
+    trial = createGroup(found.base, 'doctor');
+  } catch (error) {
+    if (CgroupError.isInstance(error)) return undefined;
+    throw error;
+  }
+  try {
+    return cgroupFeatures(trial.dir);
+  } finally {
+    trial.removeNow();
+    removeBaseIfEmpty(found.base);
+  }
 }
 
 function killFeature(f: CgroupFeatures): KernelFeature {

@@ -8,10 +8,11 @@ const spec = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } 
 
 const help = `Usage: pg doctor [--json]
 
-Reports every backend (cgroup, contract, posix), whether it works on this machine and why (not),
-which one "auto" picks, and the kernel features pg uses: pidfd, pidfd ids (pidfs), the child
-subreaper, cgroup v2 and cgroup.kill, the controllers available, and whether this user's cgroup
-is delegated (writable).
+Reports every backend (cgroup, contract, reaper, posix), whether it works on this machine and why
+(not), which one "auto" picks, and what pg uses: pidfd, pidfd ids (pidfs), the child subreaper,
+pg-helper and its path, cgroup v2 and cgroup.kill, the controllers available, and whether this
+user's cgroup is delegated (writable). The cgroup line says how leaders are placed (clone3 by
+pg-helper, or a pre-exec step) and so whether groups die with their owner.
 
 Options:
   --json      print { "backends": [{ backend, available, reason }], "auto", "features": [{ feature, found, detail }] }

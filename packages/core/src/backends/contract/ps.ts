@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { Member } from '../../backend.js';
+import { psPath } from '../ps-path.js';
 
 /**
  * ppid and command line of `pids`, from one `ps -o pid=,ppid=,args= -p …` (argument array,
@@ -10,7 +11,7 @@ export function describeMembers(pids: readonly number[]): Promise<Member[]> {
   const valid = pids.filter((p) => Number.isSafeInteger(p) && p > 0);
   if (valid.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    execFile('/usr/bin/ps', ['-o', 'pid=,ppid=,args=', '-p', valid.join(',')], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 }, (error, stdout) => {
+    execFile(psPath(), ['-o', 'pid=,ppid=,args=', '-p', valid.join(',')], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 }, (error, stdout) => {
       // ps exits 1 when none of the pids exists any more: that is an empty answer, not a failure.
       if (error !== null && (error as { code?: unknown }).code !== 1) return reject(error);
       resolve(parsePs(stdout, new Set(valid)));

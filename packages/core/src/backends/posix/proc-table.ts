@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { processTable as procfsTable } from '@pg/procfs';
 import { promisify } from 'node:util';
+import { psPath } from '../ps-path.js';
 
 /** One process as the system table shows it. */
 export interface ProcessEntry {
@@ -18,13 +18,6 @@ export interface ProcessEntry {
 
 const execFileAsync = promisify(execFile);
 
-let psPath: string | undefined;
-
-/** `ps` by absolute path, never through the caller's PATH: /bin/ps (macOS, BSDs, Linux) or /usr/bin/ps (illumos). */
-function ps(): string {
-  psPath ??= ['/bin/ps', '/usr/bin/ps'].find((path) => existsSync(path)) ?? '/bin/ps';
-  return psPath;
-}
 
 /** Every process on the system: `/proc` on Linux (`@pg/procfs`), `ps` with an argument array elsewhere. */
 export function processTable(): Promise<ProcessEntry[]> {
@@ -34,7 +27,7 @@ export function processTable(): Promise<ProcessEntry[]> {
 async function psTable(): Promise<ProcessEntry[]> {
   const hasSession = process.platform !== 'darwin' && process.platform !== 'freebsd' && process.platform !== 'openbsd';
   const columns = hasSession ? 'pid=,ppid=,pgid=,sid=,stat=,lstart=' : 'pid=,ppid=,pgid=,stat=,lstart=';
-  const { stdout } = await execFileAsync(ps(), ['-A', '-o', columns], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
+  const { stdout } = await execFileAsync(psPath(), ['-A', '-o', columns], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
   const entries: ProcessEntry[] = [];
   for (const line of stdout.split('\n')) {
     const parts = line.trim().split(/\s+/);
@@ -54,7 +47,7 @@ async function psTable(): Promise<ProcessEntry[]> {
  */
 export async function commandOf(pid: number): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(ps(), ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
+    const { stdout } = await execFileAsync(psPath(), ['-o', 'args=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
     return stdout.trim();
   } catch {
     return ''; // ps exits 1 when the pid is gone
