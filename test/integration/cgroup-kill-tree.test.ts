@@ -1,21 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe, spawnGroup } from '@pg/core';
 import { alive, dirOf, disposeAll, fixture, livePidsIn, track, until } from './cgroup-helpers.js';
+import { readStat } from '@pg/procfs';
 
-/** Field `n` (1-based, as proc(5) counts) of /proc/PID/stat, or undefined when the process is gone. */
-function statField(pid: number, n: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3];
-  } catch {
-    return undefined;
-  }
-}
-const stateOf = (pid: number) => statField(pid, 3);
-const pgidOf = (pid: number) => Number(statField(pid, 5));
-const sessionOf = (pid: number) => statField(pid, 6);
+const stateOf = (pid: number) => readStat(pid)?.state;
+const pgidOf = (pid: number) => readStat(pid)?.pgid ?? Number.NaN;
+const sessionOf = (pid: number) => {
+  const sid = readStat(pid)?.sid;
+  return sid === undefined ? undefined : String(sid);
+};
 
 const available = (await probe()).find((p) => p.backend === 'cgroup')?.available === true;
 

@@ -3,6 +3,7 @@
 // available this test FAILS with the probe's reason (it must not pass without having run).
 import { afterEach, describe, expect, it } from 'vitest';
 import { cgroupAvailable, isAlive, killGroup, pg } from '../fixtures/cli-harness.js';
+import { readStat } from '@pg/procfs';
 
 const groups: string[] = [];
 afterEach(async () => {
@@ -32,9 +33,7 @@ describe('pg run --detach (cgroup) with an escaper', () => {
     }
     const escaper = rows.find((m) => m.command === 'sleep 1002') as Row;
     // It escaped the session: its session id is its own pid (field 6 of /proc/PID/stat).
-    const { readFileSync } = await import('node:fs');
-    const stat = readFileSync(`/proc/${escaper.pid}/stat`, 'latin1');
-    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3])).toBe(escaper.pid);
+    expect(readStat(escaper.pid)?.sid).toBe(escaper.pid);
 
     const killed = await pg(['kill', id]);
     expect(killed.stderr).toBe('');
