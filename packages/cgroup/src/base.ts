@@ -52,7 +52,7 @@ export function findGroupBase(options: { parent?: string } = {}): BaseResult {
     parentPath = ownPath;
   } else {
     if (typeof options.parent !== 'string' || !options.parent.startsWith('/') || options.parent.includes('\0')) {
-      throw new TypeError(`Invalid parent: ${String(options.parent)}. Expected a cgroup directory or cgroup path starting with '/'.`);
+      throw new TypeError(`Invalid option \`parent\`: got ${String(options.parent)}, expected a cgroup directory or cgroup path starting with '/'.`);
     }
     const normal = posix.normalize(options.parent);
     parentPath = cgroupPathOfDir(normal, mount) ?? normal;

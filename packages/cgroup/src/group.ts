@@ -15,7 +15,7 @@ export class Cgroup {
 
   constructor(dir: string) {
     if (typeof dir !== 'string' || !posix.isAbsolute(dir) || dir.includes('\0')) {
-      throw new TypeError(`Invalid dir: ${String(dir)}. Expected an absolute cgroup directory path.`);
+      throw new TypeError(`Invalid option \`dir\`: got ${String(dir)}, expected an absolute cgroup directory path.`);
     }
     this.dir = posix.normalize(dir);
   }
@@ -39,7 +39,7 @@ export class Cgroup {
    */
   static create(parent: string, name: string): Cgroup {
     if (name === '' || name === '.' || name === '..' || /[/\0\n]/.test(name)) {
-      throw new TypeError(`Invalid name: ${JSON.stringify(name)}. Expected one path segment.`);
+      throw new TypeError(`Invalid option \`name\`: got ${JSON.stringify(name)}, expected one path segment.`);
     }
     const dir = posix.join(parent, name);
     try {
@@ -227,7 +227,7 @@ export class Cgroup {
 
   /** Move process `pid` (0: the writer itself) here: one write to `cgroup.procs`. */
   adopt(pid: number): void {
-    if (!Number.isInteger(pid) || pid < 0) throw new TypeError(`Invalid pid: ${pid}. Expected a non-negative integer.`);
+    if (!Number.isInteger(pid) || pid < 0) throw new TypeError(`Invalid option \`pid\`: got ${pid}, expected a non-negative integer.`);
     writeCgroupFile(this.file('cgroup.procs'), String(pid));
   }
 }

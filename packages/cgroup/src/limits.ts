@@ -15,7 +15,7 @@ export interface CgroupLimits {
 
 function check(value: unknown, option: string): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  throw new TypeError(`Invalid ${option}: ${String(value)}. Expected a positive integer.`);
+  throw new TypeError(`Invalid option \`${option}\`: got ${String(value)}, expected a positive integer.`);
 }
 
 /**
@@ -52,7 +52,7 @@ export function availableControllers(dir: string): string[] {
 
 /** Make `controller` available to the groups in `base` (see `applyLimits`). */
 export function enableController(base: GroupBase, controller: string): void {
-  if (!/^[a-z_]+$/.test(controller)) throw new TypeError(`Invalid controller: ${controller}. Expected a controller name such as 'pids'.`);
+  if (!/^[a-z_]+$/.test(controller)) throw new TypeError(`Invalid option \`controller\`: got ${controller}, expected a controller name such as 'pids'.`);
   const offered = availableControllers(base.parentDir);
   if (!offered.includes(controller)) {
     throw new CgroupError(

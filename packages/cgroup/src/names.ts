@@ -55,7 +55,7 @@ const DIR = /^([A-Za-z0-9_@][A-Za-z0-9._:+@-]*)@([1-9][0-9]*)\.([it][0-9]+)\.([0
 /** The directory name for group `name` created by `owner`. */
 export function formatGroupDirName(name: string, owner: Owner, seq: number): string {
   validateGroupName(name);
-  if (!/^[it][0-9]+$/.test(owner.token)) throw new TypeError(`Invalid owner.token: ${owner.token}. Expected i<digits> or t<digits>.`);
+  if (!/^[it][0-9]+$/.test(owner.token)) throw new TypeError(`Invalid option \`owner.token\`: got ${owner.token}, expected i<digits> or t<digits>.`);
   return `${name}@${owner.pid}.${owner.token}.${seq}`;
 }
 

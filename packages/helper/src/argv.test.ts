@@ -10,7 +10,7 @@ describe('expandStdio', () => {
     expect(expandStdio(['ignore', 'pipe', 'pipe', 'pipe', 7])).toHaveLength(5);
   });
   it("refuses 'ipc'", () => {
-    expect(() => expandStdio(['pipe', 'pipe', 'pipe', 'ipc'])).toThrow(/stdio\[3\]: 'ipc'/);
+    expect(() => expandStdio(['pipe', 'pipe', 'pipe', 'ipc'])).toThrow(/`stdio\[3\]`: got 'ipc'/);
   });
 });
 
@@ -21,10 +21,10 @@ describe('helperArgs', () => {
     ]);
   });
   it('names the option, the value and what was expected', () => {
-    expect(() => helperArgs({ ...base, file: 'sh' }, 3)).toThrow('Invalid file: sh. Expected an absolute path');
-    expect(() => helperArgs({ ...base, owner: '12' }, 3)).toThrow('Invalid owner: 12. Expected "PID:STARTTIME"');
-    expect(() => helperArgs({ ...base, forward: 'all' as 'group' }, 3)).toThrow("Invalid forward: all. Expected 'leader' or 'group'.");
-    expect(() => helperArgs({ ...base, cgroupDir: 'rel' }, 3)).toThrow('Invalid cgroupDir: rel.');
-    expect(() => helperArgs({ ...base, args: ['a\0b'] }, 3)).toThrow('Invalid args');
+    expect(() => helperArgs({ ...base, file: 'sh' }, 3)).toThrow('Invalid option `file`: got sh, expected an absolute path');
+    expect(() => helperArgs({ ...base, owner: '12' }, 3)).toThrow('Invalid option `owner`: got 12, expected "PID:STARTTIME"');
+    expect(() => helperArgs({ ...base, forward: 'all' as 'group' }, 3)).toThrow("Invalid option `forward`: got all, expected 'leader' or 'group'.");
+    expect(() => helperArgs({ ...base, cgroupDir: 'rel' }, 3)).toThrow('Invalid option `cgroupDir`: got rel,');
+    expect(() => helperArgs({ ...base, args: ['a\0b'] }, 3)).toThrow('Invalid option `args`');
   });
 });

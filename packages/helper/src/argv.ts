@@ -45,9 +45,9 @@ export function expandStdio(stdio: StdioOptions): StdioEntry[] {
   let entries: StdioEntry[];
   if (typeof stdio === 'string') entries = [stdio, stdio, stdio];
   else if (Array.isArray(stdio)) entries = [...(stdio as StdioEntry[])];
-  else throw new TypeError(`Invalid stdio: ${String(stdio)}. Expected 'pipe', 'ignore', 'inherit' or an array of stdio entries.`);
+  else throw new TypeError(`Invalid option \`stdio\`: got ${String(stdio)}, expected 'pipe', 'ignore', 'inherit' or an array of stdio entries.`);
   entries.forEach((entry, i) => {
-    if (entry === 'ipc') throw new TypeError(`Invalid stdio[${i}]: 'ipc'. The IPC channel would end in pg-helper, not in the command.`);
+    if (entry === 'ipc') throw new TypeError(`Invalid option \`stdio[${i}]\`: got 'ipc', expected anything else: the IPC channel would end in pg-helper, not in the command.`);
   });
   while (entries.length < 3) entries.push(undefined);
   return entries;
@@ -60,25 +60,25 @@ export function expandStdio(stdio: StdioOptions): StdioEntry[] {
 export function helperArgs(options: StartHelperOptions, controlFd: number): string[] {
   const { file, args } = options;
   if (typeof file !== 'string' || !isAbsolute(file) || file.includes('\0')) {
-    throw new TypeError(`Invalid file: ${String(file)}. Expected an absolute path (resolve PATH before starting the helper).`);
+    throw new TypeError(`Invalid option \`file\`: got ${String(file)}, expected an absolute path (resolve PATH before starting the helper).`);
   }
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && !a.includes('\0'))) {
-    throw new TypeError(`Invalid args: ${String(args)}. Expected an array of strings without NUL.`);
+    throw new TypeError(`Invalid option \`args\`: got ${String(args)}, expected an array of strings without NUL.`);
   }
   if (typeof options.owner !== 'string' || !/^\d+:\d+$/.test(options.owner)) {
-    throw new TypeError(`Invalid owner: ${String(options.owner)}. Expected "PID:STARTTIME", both decimal integers.`);
+    throw new TypeError(`Invalid option \`owner\`: got ${String(options.owner)}, expected "PID:STARTTIME", both decimal integers.`);
   }
   if (options.forward !== undefined && options.forward !== 'leader' && options.forward !== 'group') {
-    throw new TypeError(`Invalid forward: ${String(options.forward)}. Expected 'leader' or 'group'.`);
+    throw new TypeError(`Invalid option \`forward\`: got ${String(options.forward)}, expected 'leader' or 'group'.`);
   }
   for (const key of ['cgroupDir', 'name'] as const) {
     const value = options[key];
     if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes('\0'))) {
-      throw new TypeError(`Invalid ${key}: ${String(value)}. Expected a non-empty string without NUL.`);
+      throw new TypeError(`Invalid option \`${key}\`: got ${String(value)}, expected a non-empty string without NUL.`);
     }
   }
   if (options.cgroupDir !== undefined && !isAbsolute(options.cgroupDir)) {
-    throw new TypeError(`Invalid cgroupDir: ${options.cgroupDir}. Expected an absolute path to a cgroup v2 directory.`);
+    throw new TypeError(`Invalid option \`cgroupDir\`: got ${options.cgroupDir}, expected an absolute path to a cgroup v2 directory.`);
   }
   const flags: string[] = [];
   if (options.subreaper) flags.push('--subreaper');

@@ -137,7 +137,7 @@ export class Pidfd implements Disposable {
 export function pidfdOpen(pid: number, options: { nonblock?: boolean } = {}): Pidfd {
   checkPid(pid);
   if (options.nonblock !== undefined && typeof options.nonblock !== 'boolean') {
-    throw new TypeError(`Invalid options.nonblock: ${String(options.nonblock)}. Expected a boolean.`);
+    throw new TypeError(`Invalid option \`options.nonblock\`: got ${String(options.nonblock)}, expected a boolean.`);
   }
   const f = libc();
   const fd = f.pidfd_open(nr().pidfd_open, pid, options.nonblock ? PIDFD_NONBLOCK : 0);

@@ -14,7 +14,7 @@ const WNOHANG = 1;
  * zombies: libuv reaps only the pids `child_process` spawned. Process-wide; works unprivileged.
  */
 export function setChildSubreaper(on: boolean): void {
-  if (typeof on !== 'boolean') throw new TypeError(`Invalid on: ${String(on)}. Expected a boolean.`);
+  if (typeof on !== 'boolean') throw new TypeError(`Invalid option \`on\`: got ${String(on)}, expected a boolean.`);
   const f = libc();
   if (f.prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0) !== 0) throw syscallError('prctl', f.errno(), 'PR_SET_CHILD_SUBREAPER');
 }
