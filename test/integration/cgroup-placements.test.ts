@@ -39,5 +39,5 @@ describe.skipIf(cgroup?.available !== true)('the cgroup backend with the pre-exe
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, 360_000);
 });

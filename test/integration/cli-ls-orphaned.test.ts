@@ -20,12 +20,12 @@ async function ls(): Promise<Info[]> {
 }
 
 describe('pg ls', () => {
-  it('shows a group as orphaned after its supervisor is SIGKILLed', async () => {
+  it('shows a group run with --keep as orphaned after its supervisor is SIGKILLed', async () => {
     const cgroup = await cgroupAvailable();
     expect(cgroup.available, `the cgroup backend is not available here yet: ${cgroup.reason}`).toBe(true);
 
     const name = `cli-ls-${process.pid}`;
-    const run = start(process.execPath, [PG, 'run', '--backend', 'cgroup', '--name', name, '--', 'sh', '-c', 'echo ready $$; exec sleep 1000 >/dev/null 2>&1']);
+    const run = start(process.execPath, [PG, 'run', '--keep', '--backend', 'cgroup', '--name', name, '--', 'sh', '-c', 'echo ready $$; exec sleep 1000 >/dev/null 2>&1']);
     started.push(run.pid as number);
     const leader = Number((await waitForOutput(run, /ready (\d+)/))[1]);
     started.push(leader);

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCgroup2Mount } from '@pg/cgroup';
 import { GroupGoneError, openGroup, spawnGroup } from '@pg/core';
-import { cgroupSkip, dirOf, disposeGroups, findByToken, fixture, newToken, reap, removeCgroup, requireCgroup, settled, track, until } from '../fixtures/fault-harness.js';
+import { cgroupSkip, dirOf, disposeGroups, fixture, treeByToken, newToken, reap, removeCgroup, requireCgroup, settled, track, until } from '../fixtures/fault-harness.js';
 
 let token: string | undefined;
 let parking: string | undefined;
@@ -30,7 +30,7 @@ describe.skipIf(cgroupSkip !== undefined)(`fault: the group's cgroup directory w
     requireCgroup();
     token = newToken();
     const group = track(await spawnGroup(fixture('bench-tree.sh'), ['5', token], { backend: 'cgroup', stdio: 'ignore' }));
-    await until(() => findByToken(token!).length === 5, 'the tree to be forked');
+    await until(() => treeByToken(token!).length === 5, 'the tree to be forked');
     const dir = dirOf(group.id);
     parking = `${findCgroup2Mount().mountPoint}/pg-fault-parking-${process.pid}`;
     mkdirSync(parking);

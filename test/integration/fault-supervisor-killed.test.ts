@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listGroups, openGroup } from '@pg/core';
-import { alive, cgroupSkip, dirOf, disposeGroups, findByToken, fixture, newToken, reap, removeCgroup, requireCgroup, track, until } from '../fixtures/fault-harness.js';
+import { alive, cgroupSkip, dirOf, disposeGroups, findByToken, fixture, treeByToken, newToken, reap, removeCgroup, requireCgroup, track, until } from '../fixtures/fault-harness.js';
 
 let supervisor: ChildProcess | undefined;
 let token: string | undefined;
@@ -33,7 +33,7 @@ describe.skipIf(cgroupSkip !== undefined)(`fault: supervisor SIGKILLed with grou
     ids = [...out.matchAll(/^group (.+)$/gm)].map((m) => m[1]!);
     expect(ids).toHaveLength(2);
     // 20 processes carry the token in their argv, plus the supervisor itself (its own argv).
-    await until(() => findByToken(token!).filter((p) => p.pid !== supervisor!.pid).length === 20, 'both trees to be fully forked');
+    await until(() => treeByToken(token!).filter((p) => p.pid !== supervisor!.pid).length === 20, 'both trees to be fully forked');
 
     const ownerPid = supervisor.pid;
     supervisor.kill('SIGKILL');

@@ -97,7 +97,7 @@ describe.skipIf(!root)('the conformance suite as uid 65534', () => {
     expect(skippedReasons(report, 'reaper')).toEqual([]);
     expect(statuses(report, 'posix').passed).toBeGreaterThan(20);
     expect(await autoAsNobody()).toBe('reaper');
-  });
+  }, 300_000);
 
   it('from a delegated subtree: the cgroup backend passes every behaviour', async () => {
     delegated = delegateSubtree(`pgtest-conformance-${process.pid}`);
@@ -108,5 +108,5 @@ describe.skipIf(!root)('the conformance suite as uid 65534', () => {
     expect(cgroup.failed ?? 0).toBe(0);
     // Skipped only where the behaviour needs a guarantee the backend does not make (never for lack of rights).
     expect(skippedReasons(report, 'cgroup').filter((n) => !/does not guarantee/.test(n))).toEqual([]);
-  });
+  }, 300_000);
 });
