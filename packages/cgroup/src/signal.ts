@@ -1,4 +1,4 @@
-import { PidfdError, pidfdOpen, signalNumber, type Pidfd } from '@pg/pidfd';
+import { PidfdError, signalIfMember, signalNumber, type Pidfd } from '@pg/pidfd';
 import { startTimeOf } from '@pg/procfs';
 import { CgroupError } from './errors.js';
 import type { Cgroup } from './group.js';
@@ -81,42 +81,8 @@ function safeId(group: Cgroup): bigint | undefined {
 
 /** Signal one pid if it is still a member and not yet signalled. 'skip' when gone or done; an error for EPERM. */
 function signalMember(groupPath: string | undefined, ids: Set<bigint | undefined>, pid: number, sig: number, done: Set<string>): 'sent' | 'skip' | unknown {
-  let pidfd: Pidfd;
-  try {
-    pidfd = pidfdOpen(pid);
-  } catch (error) {
-    if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
-    if (PidfdError.isInstance(error) && (error.code === 'EFFI' || error.code === 'ENOSYS' || error.code === 'EUNSUPPORTED')) {
-      return signalByPid(groupPath, pid, sig, done);
-    }
-    throw error;
-  }
-  try {
-    if (!isMember(groupPath, ids, pidfd)) return 'skip';
-    // The identity of a process for "already signalled": its pidfd id, else pid plus start time.
-    const key = identity(pidfd);
-    if (done.has(key)) return 'skip';
-    try {
-      pidfd.sendSignal(sig);
-    } catch (error) {
-      if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
-      if (PidfdError.isInstance(error) && error.code === 'EPERM') return error;
-      throw error;
-    }
-    done.add(key);
-    return 'sent';
-  } finally {
-    pidfd.close();
-  }
-}
-
-function identity(pidfd: Pidfd): string {
-  try {
-    return `i${pidfd.id()}`;
-  } catch (error) {
-    if (!PidfdError.isInstance(error)) throw error;
-    return `${pidfd.pid}@${startTimeOf(pidfd.pid) ?? '?'}`;
-  }
+  const result = signalIfMember(pid, sig, (pidfd) => isMember(groupPath, ids, pidfd), done, startTimeOf);
+  return result === 'no-pidfd' ? signalByPid(groupPath, pid, sig, done) : result;
 }
 
 /**

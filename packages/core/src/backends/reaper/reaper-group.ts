@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { PidfdError, pidfdOpen, type Pidfd } from '@pg/pidfd';
-import { descendantsOf, readStat } from '@pg/procfs';
+import { signalIfMember } from '@pg/pidfd';
+import { descendantsOf, readStat, startTimeOf } from '@pg/procfs';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
 import { ProcMember } from '../proc-member.js';
@@ -121,40 +121,10 @@ export class ReaperGroup implements BackendGroup {
 
   /** 'sent', 'skip' (gone, not a member, already signalled), or the EPERM error. */
   #signalMember(pid: number, signal: number, signalled: Set<string>): 'sent' | 'skip' | unknown {
-    let pidfd: Pidfd;
-    try {
-      pidfd = pidfdOpen(pid);
-    } catch (error) {
-      if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
-      throw error;
-    }
-    try {
-      // Checked after the pidfd is open: the answer is about the process the pidfd holds.
-      if (!isDescendant(pid, this.#helper.pid)) return 'skip';
-      const key = identity(pidfd);
-      if (signalled.has(key)) return 'skip';
-      try {
-        pidfd.sendSignal(signal);
-      } catch (error) {
-        if (PidfdError.isInstance(error) && error.code === 'ESRCH') return 'skip';
-        if (PidfdError.isInstance(error) && error.code === 'EPERM') return error;
-        throw error;
-      }
-      signalled.add(key);
-      return 'sent';
-    } finally {
-      pidfd.close();
-    }
-  }
-}
-
-/** A process's identity for "already signalled": its pidfd id, else pid plus start time. */
-function identity(pidfd: Pidfd): string {
-  try {
-    return `i${pidfd.id()}`;
-  } catch (error) {
-    if (!PidfdError.isInstance(error)) throw error;
-    return `${pidfd.pid}@${readStat(pidfd.pid)?.startTime ?? '?'}`;
+    // Membership is checked after the pidfd is open: the answer is about the process it holds.
+    const result = signalIfMember(pid, signal, () => isDescendant(pid, this.#helper.pid), signalled, startTimeOf);
+    if (result === 'no-pidfd') throw new PermissionError(`pidfds do not work here: group ${this.id} cannot be signalled without risking a recycled pid`);
+    return result;
   }
 }
 
