@@ -1,9 +1,19 @@
 // `pg init` as an ordinary process (a child subreaper) and as PID 1 of a PID namespace
-// (`unshare --pid --fork --mount-proc`, root): orphans leave no zombie, SIGINT reaches a
-// grandchild, and the leader's status is the exit status.
+// (`unshare --pid --fork --mount-proc`, root), both ways it runs: pg-helper (what the committed
+// `pg` command execs when the helper is built) and the Node init (its fallback): orphans leave no
+// zombie, SIGINT reaches a grandchild, and the leader's status is the exit status.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { fixture, isAlive, killPid, PG, start, waitForOutput } from '../fixtures/cli-harness.js';
+
+/** The `pg` command as npm links it: a shell script that runs `pg init` as pg-helper. */
+const PG_BIN = fileURLToPath(new URL('../../packages/cli/bin/pg', import.meta.url));
+const inits = [
+  { init: 'pg-helper', pg: [PG_BIN] },
+  { init: 'Node', pg: [process.execPath, PG] },
+];
 
 const UNSHARE = '/usr/bin/unshare';
 const started: number[] = [];
@@ -12,24 +22,24 @@ afterEach(() => {
 });
 
 /** How each mode starts `pg init -- CMD…`, and how to find the pid that plays init. */
-const modes = [
+const modes = inits.flatMap(({ init, pg }) => [
   {
-    name: 'as an ordinary process',
+    name: `${init}, as an ordinary process`,
     skip: undefined,
-    argv: (cmd: string[]) => [process.execPath, [PG, 'init', '--', ...cmd]] as const,
+    argv: (cmd: string[]) => [pg[0]!, [...pg.slice(1), 'init', '--', ...cmd]] as const,
     initPid: (outer: number) => outer,
   },
   {
-    name: 'as PID 1 of a PID namespace',
+    name: `${init}, as PID 1 of a PID namespace`,
     skip:
       process.getuid?.() !== 0 ? 'needs root for unshare --pid --mount-proc' : !existsSync(UNSHARE) ? `${UNSHARE} is missing (util-linux)` : undefined,
-    argv: (cmd: string[]) => [UNSHARE, ['--pid', '--fork', '--mount-proc', process.execPath, PG, 'init', '--', ...cmd]] as const,
+    argv: (cmd: string[]) => [UNSHARE, ['--pid', '--fork', '--mount-proc', ...pg, 'init', '--', ...cmd]] as const,
     // unshare --fork: its only child is the namespace's PID 1, our init.
     initPid: (outer: number) => Number(readFileSync(`/proc/${outer}/task/${outer}/children`, 'utf8').trim().split(' ')[0]),
   },
-];
+]);
 
-describe.each(modes)('pg init $name', (mode) => {
+describe.each(modes)('pg init ($name)', (mode) => {
   it.skipIf(mode.skip !== undefined)('reaps an orphan that reparents to it and passes the exit code through', async () => {
     const [file, args] = mode.argv([process.execPath, fixture('cli-orphans.mjs'), '9']);
     const run = start(file, args);
@@ -81,6 +91,14 @@ describe.each(modes)('pg init $name', (mode) => {
     expect(r.stdout).toMatch(/^child got SIGTERM$/m);
     expect(r.exitCode).toBe(128 + 15);
     // pg init returns only once the group is empty (pids printed inside a namespace are not ours).
-    if (mode.name.startsWith('as an ordinary')) for (const pid of [leader, child]) expect(isAlive(pid as number)).toBe(false);
+    if (mode.name.endsWith('as an ordinary process')) for (const pid of [leader, child]) expect(isAlive(pid as number)).toBe(false);
+  });
+});
+
+describe('pg init without pg-helper', () => {
+  it('falls back to the Node init, says why on stderr, and still passes the exit code through', async () => {
+    const r = await execa(PG_BIN, ['init', '--', 'sh', '-c', 'exit 3'], { reject: false, env: { ...process.env, PG_HELPER: '/nonexistent/pg-helper' } });
+    expect(r.stderr).toMatch(/running the Node init .*PG_HELPER/);
+    expect(r.exitCode).toBe(3);
   });
 });

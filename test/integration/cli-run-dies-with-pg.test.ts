@@ -43,7 +43,7 @@ describe('pg run dies with pg', () => {
   });
 
   it.skipIf(!root)('as uid 65534 with no writable cgroup (reaper): kill -9 of pg ends the group, daemon included', async () => {
-    await runAndKillPg([...AS_NOBODY, process.execPath, join(readable.path, 'packages/cli/bin/pg.js'), 'run', '--', 'sh', '-c', daemonScript]);
+    await runAndKillPg([...AS_NOBODY, join(readable.path, 'packages/cli/bin/pg'), 'run', '--', 'sh', '-c', daemonScript]);
   });
 
   it('--detach keeps the group running after pg has exited', async () => {

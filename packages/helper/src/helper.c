@@ -72,10 +72,12 @@ struct clone_args_v2 {
 
 static struct {
 	bool subreaper, keep, forward_group;
+	bool signal_exit_code; /* end with 128+N, as a shell or tini, not by signal N itself */
+	long stop_after_leader_ms; /* -1: none given; else stop the rest this long after the leader */
 	int control_fd;         /* -1: none given */
 	const char *cgroup_dir; /* NULL: none */
 	char **command;         /* FILE ARGS..., NULL-terminated */
-} opt = {.control_fd = -1};
+} opt = {.control_fd = -1, .stop_after_leader_ms = -1};
 
 /* fds 0..keep_fds-1 are the caller's and go to the leader as they are. */
 static int keep_fds = 3;
@@ -94,6 +96,10 @@ static bool no_children; /* waitpid(-1) said ECHILD */
 
 static int cgroup_fd = -1, inotify_fd = -1;
 static bool cgroup_empty, killing;
+
+/* --stop-after-leader: the rest of the group got SIGTERM at stop_started; SIGKILL once the deadline passes. */
+static bool stop_started, stop_killed;
+static struct timespec stop_deadline;
 
 /* ---------------------------------------------------------------- reporting */
 
@@ -163,7 +169,7 @@ static _Noreturn void usage(const char *problem)
 {
 	dprintf(STDERR_FILENO,
 		NAME ": %s\nusage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group]"
-		" [--cgroup DIR] [--owner PID:STARTTIME] [--name NAME] -- FILE [ARGS...]\n",
+		" [--stop-after-leader MS] [--signal-exit-code] [--cgroup DIR] [--owner PID:STARTTIME] [--name NAME] -- FILE [ARGS...]\n",
 		problem);
 	exit(EXIT_HELPER);
 }
@@ -775,6 +781,8 @@ static _Noreturn void exit_like_leader(void)
 	if (!leader_reaped || WIFEXITED(leader_status))
 		exit(leader_reaped ? WEXITSTATUS(leader_status) : EXIT_HELPER);
 	int sig = WTERMSIG(leader_status);
+	if (opt.signal_exit_code)
+		exit(128 + sig);
 	struct rlimit none = {0, 0};
 	if (setrlimit(RLIMIT_CORE, &none) < 0)
 		report("setrlimit RLIMIT_CORE 0");
@@ -825,6 +833,13 @@ static void parse_args(int argc, char **argv)
 			if (strcmp(v, "group") != 0 && strcmp(v, "leader") != 0)
 				usage("--forward expects 'leader' or 'group'");
 			opt.forward_group = strcmp(v, "group") == 0;
+		} else if (strcmp(a, "--signal-exit-code") == 0) {
+			opt.signal_exit_code = true;
+		} else if (strcmp(a, "--stop-after-leader") == 0 && has_value) {
+			long ms;
+			if (parse_int(argv[++i], 0, INT_MAX, &ms) < 0)
+				usage("--stop-after-leader expects milliseconds >= 0");
+			opt.stop_after_leader_ms = ms;
 		} else if (strcmp(a, "--cgroup") == 0 && has_value) {
 			opt.cgroup_dir = argv[++i];
 		} else if (strcmp(a, "--owner") == 0 && has_value) {
@@ -950,6 +965,46 @@ static void drain_inotify(void)
 		report("read the inotify fd");
 }
 
+/* Milliseconds from now until `t` (CLOCK_MONOTONIC), at least 0. */
+static int ms_until(const struct timespec *t)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) < 0) {
+		report("clock_gettime CLOCK_MONOTONIC");
+		return 0;
+	}
+	long long ms = (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * --stop-after-leader (pg init): once the leader has been reaped, what it left running gets
+ * SIGTERM and SIGCONT (a stopped member must be able to act on it), and after the grace period
+ * whatever is left is stopped and killed. The helper then exits, as always, when no child is left.
+ */
+static void stop_rest_of_group(void)
+{
+	if (opt.stop_after_leader_ms < 0 || !leader_reaped || no_children || stop_killed)
+		return;
+	if (!stop_started) {
+		stop_started = true;
+		signal_descendants(SIGTERM);
+		signal_descendants(SIGCONT);
+		if (clock_gettime(CLOCK_MONOTONIC, &stop_deadline) < 0)
+			report("clock_gettime CLOCK_MONOTONIC");
+		stop_deadline.tv_sec += opt.stop_after_leader_ms / 1000;
+		stop_deadline.tv_nsec += (opt.stop_after_leader_ms % 1000) * 1000000;
+		if (stop_deadline.tv_nsec >= 1000000000) {
+			stop_deadline.tv_sec++;
+			stop_deadline.tv_nsec -= 1000000000;
+		}
+	}
+	if (ms_until(&stop_deadline) == 0) {
+		stop_killed = true;
+		stop_and_kill_descendants();
+	}
+}
+
 /* Done: no child left (subreaper) or the leader reaped, and with a cgroup, the cgroup empty. */
 static bool finished(void)
 {
@@ -980,8 +1035,15 @@ static void main_loop(int sfd)
 			inotify_at = (int)n;
 			fds[n++] = (struct pollfd){.fd = inotify_fd, .events = POLLIN};
 		}
+		stop_rest_of_group();
+		if (finished())
+			break;
 		/* cgroup.events notifications are rate-limited: re-read on a timer too, fast after a kill. */
 		int timeout = cgroup_fd < 0 ? -1 : killing ? 10 : 1000;
+		if (stop_started && !stop_killed) {
+			int left = ms_until(&stop_deadline);
+			timeout = timeout < 0 || left < timeout ? left : timeout;
+		}
 		int ready = poll(fds, n, timeout);
 		if (ready < 0) {
 			if (errno == EINTR)

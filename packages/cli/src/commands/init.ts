@@ -1,4 +1,5 @@
 import { spawnGroup, type ProcessGroup } from '@pg/core';
+import { findHelper } from '@pg/helper';
 import { PidfdError, setChildSubreaper } from '@pg/pidfd';
 import { flag, parseCommandLine, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
@@ -24,6 +25,11 @@ Works as PID 1 of a PID namespace (a container's entrypoint, or unshare --pid --
 ordinary process; on Linux it makes itself a child subreaper, so orphans of the group reparent
 to it rather than to the host's init.
 
+The pg command runs this as pg-helper, a small C program (about 1 MB resident, like tini), when
+it is built and only --stop-timeout is given: the group is then every descendant of init (it is
+the subreaper), and signals go to each of them. With --backend or --verbose, or without
+pg-helper, this Node init runs instead (tens of MB), with the group on the chosen backend.
+
 Options:
   --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
   --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
@@ -44,6 +50,10 @@ export const initCommand: Command = {
     const backend = backendOption(line);
     const stopTimeout = stopTimeoutOption(line);
     const verbose = flag(line, 'verbose');
+    // The `pg` command runs `pg init` as pg-helper (about 1 MB) when it can; say why this is the
+    // Node init (about 50 MB) when the helper is what is missing.
+    const helper = findHelper();
+    if (!helper.ok && process.platform === 'linux') warn(io, `running the Node init (tens of MB resident): ${helper.reason}`);
     becomeSubreaper(io);
     // Before anything is spawned, so every child_process child is known and never reaped here.
     trackOwnedChildren();
