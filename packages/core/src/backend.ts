@@ -147,10 +147,10 @@ export interface BackendGroup {
   /** Whether no member is alive now: one cheap read (a file, a count), no loop. */
   isEmpty(): Promise<boolean>;
   /**
-   * Hold off forks while core runs its signal passes (cgroup: freeze), returning the release.
-   * Absent where the backend cannot.
+   * Hold off forks while core runs its signal passes for `signal` (cgroup: freeze; reaper: stop
+   * every member), returning the release. Absent where the backend cannot.
    */
-  holdForks?(): Promise<() => void>;
+  holdForks?(signal: number): Promise<() => void>;
   /** Per-group figures, where the backend has them. */
   stats(): Promise<GroupStats>;
   /** Release what this process holds and remove what the group created. Called once, when empty. */

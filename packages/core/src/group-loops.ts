@@ -23,7 +23,7 @@ const POLL_MAX_MS = 50;
  * @throws UnstoppableGroupError when members keep forking through `MAX_SIGNAL_PASSES` passes.
  */
 export async function signalUntilNoneNew(group: BackendGroup, signal: number): Promise<void> {
-  const release = await group.holdForks?.();
+  const release = await group.holdForks?.(signal);
   try {
     const signalled = new Set<string>();
     for (let pass = 0; pass < MAX_SIGNAL_PASSES; pass++) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup, BackendName, GroupStats, Guarantees, Member } from './backend.js';
-import { GroupGoneError, InvalidOptionError, RefusedGroupError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
 import { signalNumber, type SignalLike } from './signals.js';
@@ -107,7 +107,8 @@ export class ProcessGroup implements AsyncDisposable {
   /**
    * Graceful stop, as service managers do it: `signal` (default SIGTERM) to every member, then
    * SIGCONT so stopped members can act on it, wait up to `timeout` ms for the group to empty,
-   * then SIGKILL what is left. Resolves when the group is empty.
+   * then SIGKILL what is left. A group that keeps forking through every signal pass is killed at
+   * once. Resolves when the group is empty.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
@@ -115,8 +116,15 @@ export class ProcessGroup implements AsyncDisposable {
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
     if (this.#closing) return;
     if (signal === SIGKILL) return this.kill();
-    await this.#deliver(signal);
-    if (signal !== SIGCONT) await this.#deliver(SIGCONT);
+    try {
+      await this.#deliver(signal);
+      if (signal !== SIGCONT) await this.#deliver(SIGCONT);
+    } catch (error) {
+      // A group that forks faster than its members can be signalled (where the backend cannot
+      // hold forks off) is still stopped: by SIGKILL, at once.
+      if (!UnstoppableGroupError.isInstance(error)) throw error;
+      return this.kill();
+    }
     const timer = new AbortController();
     const emptied = await Promise.race([
       this.empty.then(() => true),

@@ -5,10 +5,12 @@ import { descendantsOf, readStat, startTimeOf } from '@pg/procfs';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
 import { ProcMember } from '../proc-member.js';
-import { isDescendant } from './membership.js';
 
 const SIGKILL = 9;
 const SIGSTOP = 19;
+const SIGCONT = 18;
+/** SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU (Linux numbers). */
+const STOP_SIGNALS = new Set([19, 20, 21, 22]);
 /** Stop passes before SIGKILL goes out anyway (core's kill loop then repeats the whole pass). */
 const MAX_STOP_PASSES = 200;
 
@@ -74,8 +76,10 @@ export class ReaperGroup implements BackendGroup {
   async signalPass(signal: number, signalled: Set<string>): Promise<number> {
     let sent = 0;
     let denied: unknown;
-    for (const pid of this.memberPids()) {
-      const result = this.#signalMember(pid, signal, signalled);
+    const pids = this.memberPids();
+    const known = new Set([this.#helper.pid, ...pids]);
+    for (const pid of pids) {
+      const result = this.#signalMember(pid, signal, signalled, known);
       if (result === 'sent') sent++;
       else if (result !== 'skip') denied ??= result;
     }
@@ -84,20 +88,45 @@ export class ReaperGroup implements BackendGroup {
   }
 
   /**
-   * Stop every member (SIGSTOP) until a pass finds none new and none still running: a stopped
-   * process cannot fork, so the set is then closed. Then SIGKILL each (SIGKILL ends stopped
-   * processes). Bounded: after `MAX_STOP_PASSES` the SIGKILLs go out anyway, and core's kill
-   * loop runs another pass.
+   * Hold off forks while core signals every member, as a frozen cgroup does: SIGSTOP every member
+   * until a pass finds none new and none running (a stopped process cannot fork), and give back
+   * a release that SIGCONTs exactly those this hold stopped (members stopped before stay stopped).
+   * Bounded: after `MAX_STOP_PASSES` the passes go on anyway. A stop signal being delivered
+   * needs no hold (and its release would undo it).
    */
-  async killPass(): Promise<void> {
-    const stopped = new Set<string>();
+  async holdForks(signal?: number): Promise<() => void> {
+    if (signal !== undefined && STOP_SIGNALS.has(signal)) return () => undefined;
+    const stoppedHere = new Set<number>();
+    const signalled = new Set<string>();
     for (let pass = 0; pass < MAX_STOP_PASSES; pass++) {
-      const fresh = await this.signalPass(SIGSTOP, stopped);
-      const running = this.memberPids().filter((pid) => !isStopped(pid));
-      if (fresh === 0 && running.length === 0) break;
+      const pids = this.memberPids();
+      const known = new Set([this.#helper.pid, ...pids]);
+      let fresh = 0;
+      for (const pid of pids) {
+        if (!stoppedHere.has(pid) && isStopped(pid)) continue; // stopped by someone else: left so
+        const result = this.#signalMember(pid, SIGSTOP, signalled, known);
+        if (result === 'sent') {
+          stoppedHere.add(pid);
+          fresh++;
+        }
+      }
+      if (fresh === 0 && pids.every((pid) => isStopped(pid))) break;
       // Give stops in flight a moment to land (SIGSTOP takes effect when the task next runs).
       if (fresh === 0) await yieldToLoop();
     }
+    return () => {
+      const known = new Set([this.#helper.pid, ...this.memberPids()]);
+      for (const pid of stoppedHere) this.#signalMember(pid, SIGCONT, new Set(), known);
+    };
+  }
+
+  /**
+   * Stop every member until the set is closed (`holdForks`: nothing stopped can fork), then
+   * SIGKILL each (SIGKILL ends stopped processes). Core's kill loop runs another pass for anything
+   * a pass missed.
+   */
+  async killPass(): Promise<void> {
+    await this.holdForks();
     await this.signalPass(SIGKILL, new Set());
   }
 
@@ -119,13 +148,22 @@ export class ReaperGroup implements BackendGroup {
     if (!this.helperAlive()) throw new GroupGoneError(this.id);
   }
 
-  /** 'sent', 'skip' (gone, not a member, already signalled), or the EPERM error. */
-  #signalMember(pid: number, signal: number, signalled: Set<string>): 'sent' | 'skip' | unknown {
-    // Membership is checked after the pidfd is open: the answer is about the process it holds.
-    const result = signalIfMember(pid, signal, () => isDescendant(pid, this.#helper.pid), signalled, startTimeOf);
+  /**
+   * 'sent', 'skip' (gone, not a member, already signalled), or the EPERM error. Membership is
+   * checked after the pidfd is open, so the answer is about the process it holds: its parent is
+   * the helper or a process of the walk (`known`), which makes it a descendant.
+   */
+  #signalMember(pid: number, signal: number, signalled: Set<string>, known: ReadonlySet<number>): 'sent' | 'skip' | unknown {
+    const result = signalIfMember(pid, signal, () => childOfKnown(pid, known), signalled, startTimeOf);
     if (result === 'no-pidfd') throw new PermissionError(`pidfds do not work here: group ${this.id} cannot be signalled without risking a recycled pid`);
     return result;
   }
+}
+
+/** Whether `pid` is alive and its parent is one of `known` (the helper, or a member of the walk). */
+function childOfKnown(pid: number, known: ReadonlySet<number>): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && !stat.zombie && known.has(stat.ppid);
 }
 
 /** Stopped (T), traced (t) or already dead (Z, X, gone): none of these can fork. */
