@@ -12,12 +12,13 @@ import { killScenario } from './scenarios/kill.mjs';
 import { listScenario } from './scenarios/list.mjs';
 import { sigtermScenario } from './scenarios/sigterm.mjs';
 import { spawnScenario } from './scenarios/spawn.mjs';
+import { footprintScenario } from './scenarios/footprint.mjs';
 
-const USAGE = `usage: node test/bench/run.mjs [--sizes=10,100,1000] [--reps=FACTOR] [--only=spawn,kill,list,sigterm]
+const USAGE = `usage: node test/bench/run.mjs [--sizes=10,100,1000] [--reps=FACTOR] [--only=spawn,kill,list,sigterm,footprint]
                              [--tree-kill-1000] [--no-profile] [--no-write] [--out=FILE]`;
 
 function parseArgs(argv) {
-  const o = { sizes: [10, 100, 1000], reps: 1, only: ['spawn', 'kill', 'list', 'sigterm'], treeKillAt1000: false, write: true, profile: true, out: fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) };
+  const o = { sizes: [10, 100, 1000], reps: 1, only: ['spawn', 'kill', 'list', 'sigterm', 'footprint'], treeKillAt1000: false, write: true, profile: true, out: fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) };
   for (const arg of argv) {
     const [key, value] = arg.split('=', 2);
     if (key === '--sizes') o.sizes = value.split(',').map(Number);
@@ -86,6 +87,10 @@ async function main() {
       rows.push(...(await sigtermScenario(options, n, reps(o, 'sigterm', n), log)));
     }
   }
+  if (o.only.includes('footprint')) {
+    log('footprints: pg-helper per group, inits as PID 1 (resident memory one second in, start-up)');
+    rows.push(...(await footprintScenario(options)));
+  }
   annotate(rows);
   machine.loadEnd = loadavg();
 
@@ -107,8 +112,9 @@ async function main() {
 
 const NOTES = [
   'Trees: `test/fixtures/bench-tree.sh N TOKEN` forks N−1−N/10 sleepers and N/10 escapers that leave the session with `setsid -f` (a daemon\'s double fork), N live processes in all. Each trial starts a fresh tree and waits until all N have exec\'d before measuring.',
-  '**spawn → exit**: `/bin/true`, `stdio: \'ignore\'`, in two regimes. *Isolated*: 50 ms idle before each spawn, methods interleaved. *Back-to-back*: each method\'s spawns in one burst. They differ for cgroup placement only: writing a pid to `cgroup.procs` takes `cgroup_threadgroup_rwsem` for writing, which waits for an RCU grace period (~10–15 ms here) unless another migration happened in the last ~20 ms (cgroup2 is mounted here without `favordynmods`, which would remove that wait; `CLONE_INTO_CGROUP` would avoid the migration but needs a native fork). pg "→ leader exit" stops at `group.leader.exited` (like `child_process`\' `exit` event); "→ empty, cleaned up" at `group.empty`, when the group is seen empty and its cgroup directory removed. The raw cgroup row is the floor pg\'s cgroup backend builds on: mkdir, a `/bin/sh -c \'echo 0 > DIR/cgroup.procs && exec "$@"\'` pre-exec step, rmdir.',
+  '**spawn → exit**: `/bin/true`, `stdio: \'ignore\'`, in two regimes. *Isolated*: 50 ms idle before each spawn, methods interleaved. *Back-to-back*: each method\'s spawns in one burst. They differ for the pre-exec placement only: writing a pid to `cgroup.procs` takes `cgroup_threadgroup_rwsem` for writing, which waits for an RCU grace period (~10–15 ms here) unless another migration happened in the last ~20 ms (cgroup2 is mounted here without `favordynmods`, which would remove that wait). pg\'s cgroup backend now places leaders with pg-helper and `clone3(CLONE_INTO_CGROUP)` (no migration) when the helper is built, as here: the probe says which. pg "→ leader exit" stops at `group.leader.exited` (like `child_process`\' `exit` event); "→ empty, cleaned up" at `group.empty`, when the group is seen empty and its cgroup directory removed. Two raw rows are floors: mkdir, a `/bin/sh -c \'echo 0 > DIR/cgroup.procs && exec "$@"\'` pre-exec step, rmdir; and mkdir, `pg-helper --cgroup DIR -- /bin/true` (clone3), rmdir. The reaper rows start pg-helper as a subreaper in front of the leader.',
   '**kill → empty**: from the kill request until the method\'s own proof of emptiness: pg `kill()` resolving; raw `cgroup.kill` until `populated 0` in `cgroup.events` (inotify plus a 1 ms re-read) and rmdir; `kill(-pgid)` until a /proc scan finds no live process in the process group; tree-kill until its callback and every non-escaper it could reach is dead; execa until the leader\'s exit (execa\'s `kill()` signals the leader alone). **Survivors**: processes of the tree still alive (not zombies) 100 ms after that, found by the token in their argv. The bench kills every survivor by pid afterwards.',
+  '**footprints**: VmRSS (/proc/PID/status) of pg-helper for one reaper group 200 ms after the spawn; of each init as PID 1 of `unshare --pid --fork --mount-proc INIT -- /bin/sleep 1000` one second after start (`pg init` as the `pg` command runs it, i.e. pg-helper; the Node init, forced with `--verbose`; Debian\'s tini, dumb-init and catatonit). **init start-up**: wall time of `unshare --pid --fork --mount-proc INIT -- /bin/true`, 20 times; the bare `unshare` row is the floor.',
   '**list members**: one call; "found" is how many processes the method returned (N is the truth: only a cgroup sees the escapers). pg `members()` returns `{ pid, ppid, command }` for each member; `cgroup.procs` and the scans return bare pids.',
   '**SIGTERM, forking tree**: `test/fixtures/bench-forking-tree.sh N TOKEN`: N/10 members fork a short `sleep` every 0.2 s while the signal is delivered, N/10 escapers, sleepers for the rest (about N in all). From the request until the method\'s proof of emptiness, as for kill; survivors counted 100 ms later.',
 ];

@@ -56,7 +56,7 @@ export function findByToken(token) {
     const command = commandLineOf(pid);
     if (!command.includes(token)) continue;
     const s = readStat(pid);
-    if (s !== undefined && !s.zombie) out.push({ pid, startTime: s.startTime, command });
+    if (s !== undefined && !s.zombie) out.push({ pid, startTime: s.startTime, command, comm: s.comm });
   }
   return out;
 }

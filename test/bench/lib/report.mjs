@@ -2,7 +2,7 @@
 // Linux issue (issue 4) against the figures: met / not met, and by how much.
 import { ms, ratio, summarize } from './stats.mjs';
 
-const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty'];
+const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty', 'footprint (MB resident)', 'init start-up (unshare … INIT -- /bin/true)'];
 
 /** Adds `stats`, `ratio` (median over the baseline's median at the same scenario and N). */
 export function annotate(rows) {
@@ -32,7 +32,8 @@ function cells(row) {
         ? `survivors ${range(row.survivors)}`
         : '';
   const errors = row.errors?.length ? ` (${row.errors.length} failed: ${row.errors[0]})` : '';
-  return [row.scenario, row.n === 1 ? '' : String(row.n), row.method + (row.baseline ? ' (baseline)' : ''), ms(s.min), ms(s.median), ms(s.max), ratio(row.ratio), outcome + errors, String(s.n)];
+  const v = (x) => (row.unit === 'MB' ? (Number.isFinite(x) ? `${x.toFixed(1)} MB` : '–') : ms(x));
+  return [row.scenario, row.n === 1 ? '' : String(row.n), row.method + (row.baseline ? ' (baseline)' : ''), v(s.min), v(s.median), v(s.max), ratio(row.ratio), outcome + errors, String(s.n)];
 }
 
 const HEAD = ['scenario', 'N', 'method', 'min', 'median', 'max', '× baseline', 'found / survivors', 'reps'];
@@ -83,6 +84,7 @@ export function judgeTargets(rows, { cgroupProbe, rawCgroup }) {
         : `not met: ${fast ? '' : `${((r.ratio / 1.15 - 1) * 100).toFixed(0)}% over the ratio`}${!fast && worst !== 0 ? '; ' : ''}${worst === 0 ? '' : `${worst} survivors`}`;
     out.push({ target: `kill ≤ 1.15× raw cgroup.kill with 0 survivors (N=${r.n})`, figure: `${ratio(r.ratio)} (${ms(r.stats.median)}), survivors ${range(r.survivors)}`, verdict });
   }
+  out.push(...issueTargets(rows, find, rawCgroup));
   const list = find('list members', 'pg cgroup members()', 1000);
   if (list) {
     out.push({
@@ -93,6 +95,51 @@ export function judgeTargets(rows, { cgroupProbe, rawCgroup }) {
   } else {
     out.push({ target: 'members() for 1000 ≤ 0.5 ms', figure: '–', verdict: 'not measured (N=1000 not run)' });
   }
+  return out;
+}
+
+/**
+ * The targets of the helper issues: cgroup spawn with clone3 (issue 12), the reaper backend
+ * (issue 15) and a small `pg init` (issue 13).
+ */
+function issueTargets(rows, find, rawCgroup) {
+  const out = [];
+  const judge = (target, figure, ok, why) => out.push({ target, figure, verdict: ok ? 'met' : `not met: ${why}` });
+  const none = (target, why) => out.push({ target, figure: '–', verdict: `not measured: ${why}` });
+  const iso = find('spawn → exit, isolated', 'pg cgroup → leader exit');
+  const b2b = find('spawn → exit, back-to-back', 'pg cgroup → leader exit');
+  const life = find('spawn → exit, isolated', 'pg cgroup → empty, cleaned up');
+  const clone3 = find('spawn → exit, isolated', 'raw clone3 (mkdir, pg-helper --cgroup, rmdir)');
+  const floor = clone3 ? `; raw clone3 floor ${ratio(clone3.ratio)} (${ms(clone3.stats.median)})` : '';
+  if (iso) judge('cgroup spawn → leader exit after a quiet spell ≤ 1.5× plain spawn (issue 12)', `${ratio(iso.ratio)} (${ms(iso.stats.median)})${floor}`, iso.ratio <= 1.5, `${ratio(iso.ratio)}`);
+  else none('cgroup spawn ≤ 1.5× (issue 12)', 'no cgroup row');
+  if (b2b) judge('cgroup spawn back-to-back ≤ 1.3× (issue 12)', `${ratio(b2b.ratio)} (${ms(b2b.stats.median)})`, b2b.ratio <= 1.3, `${ratio(b2b.ratio)}`);
+  if (life) judge('cgroup whole life, spawn → empty → directory removed, ≤ 1.5× (issue 12)', `${ratio(life.ratio)} (${ms(life.stats.median)})`, life.ratio <= 1.5, `${ratio(life.ratio)}`);
+  const reaper = find('spawn → exit, isolated', 'pg reaper → leader exit');
+  const reaperLife = find('spawn → exit, isolated', 'pg reaper → empty, cleaned up');
+  if (reaper) judge('reaper spawn → leader exit ≤ 1.3× plain spawn (issue 15)', `${ratio(reaper.ratio)} (${ms(reaper.stats.median)}); whole life ${reaperLife ? `${ratio(reaperLife.ratio)} (${ms(reaperLife.stats.median)})` : '–'}`, reaper.ratio <= 1.3, `${ratio(reaper.ratio)}`);
+  else none('reaper spawn ≤ 1.3× (issue 15)', 'the reaper backend is unavailable');
+  const members = find('list members', 'pg reaper members()', 1000);
+  const pidtreeRow = find('list members', 'pidtree', 1000);
+  if (members && pidtreeRow) {
+    const all = members.found?.length > 0 && Math.min(...members.found) === 1000;
+    judge('reaper members() of 1000 (10% setsid): all found, in no more time than pidtree (issue 15)', `${ms(members.stats.median)}, found ${range(members.found)}; pidtree ${ms(pidtreeRow.stats.median)}, found ${range(pidtreeRow.found)}`, all && members.stats.median <= pidtreeRow.stats.median, `${all ? '' : 'not all found; '}${(members.stats.median / pidtreeRow.stats.median).toFixed(2)}× pidtree's time`);
+  } else none('reaper members() of 1000 (issue 15)', 'N=1000 or the reaper backend not run');
+  const kill = find('kill → empty', 'pg reaper kill()', 1000);
+  const rawKill = find('kill → empty', 'raw cgroup.kill', 1000) ?? rows.find((r) => r.scenario === 'kill → empty' && r.n === 1000 && r.baseline);
+  if (kill && rawKill && rawCgroup.ok) {
+    const worst = kill.survivors?.length ? Math.max(...kill.survivors) : NaN;
+    const times = kill.stats.median / rawKill.stats.median;
+    judge('reaper kill() of 1000 (10% escapers): 0 survivors, ≤ 2× raw cgroup.kill (issue 15)', `${ms(kill.stats.median)} = ${times.toFixed(2)}× raw ${ms(rawKill.stats.median)}, survivors ${range(kill.survivors)}`, worst === 0 && times <= 2, `${worst === 0 ? '' : `${worst} survivors; `}${times.toFixed(2)}×`);
+  } else none('reaper kill() of 1000 (issue 15)', 'N=1000, raw cgroup.kill or the reaper backend not run');
+  const helperRss = find('footprint (MB resident)', 'pg-helper per reaper group');
+  if (helperRss?.stats.n) judge('pg-helper resident memory per group ≤ 2 MB (issue 15)', `${helperRss.stats.median.toFixed(2)} MB`, helperRss.stats.median <= 2, `${helperRss.stats.median.toFixed(2)} MB`);
+  const init = find('footprint (MB resident)', 'pg init (pg-helper, through the pg command), PID 1 after 1 s');
+  if (init?.stats.n) {
+    const peers = rows.filter((r) => r.scenario === 'footprint (MB resident)' && /^(tini|dumb-init|catatonit),/.test(r.method) && r.stats.n).map((r) => `${r.method.split(',')[0]} ${r.stats.median.toFixed(1)} MB`);
+    const start = find('init start-up (unshare … INIT -- /bin/true)', 'pg init (pg-helper, through the pg command)');
+    judge('pg init as PID 1 ≤ 5 MB resident one second in (issue 13)', `${init.stats.median.toFixed(1)} MB (${peers.join(', ') || 'no peer installed'}); start-up ${start ? ms(start.stats.median) : '–'}`, init.stats.median <= 5, `${init.stats.median.toFixed(1)} MB`);
+  } else none('pg init as PID 1 ≤ 5 MB (issue 13)', init?.skipped ?? 'needs root and unshare');
   return out;
 }
 
@@ -157,18 +204,22 @@ export function analysis(rows) {
   const med = (scenario, method, n) => rows.find((r) => r.scenario === scenario && r.method === method && (n === undefined || r.n === n))?.stats.median;
   for (const regime of ['isolated', 'back-to-back']) {
     const s = `spawn → exit, ${regime}`;
-    const [plain, raw, spawned, leader, empty] = [
+    const [plain, rawSh, rawClone3, spawned, leader, empty] = [
       med(s, 'child_process.spawn'),
       med(s, 'raw cgroup (mkdir, sh pre-exec, rmdir)'),
+      med(s, 'raw clone3 (mkdir, pg-helper --cgroup, rmdir)'),
       med(s, 'pg cgroup: spawnGroup() resolved (part of the above)'),
       med(s, 'pg cgroup → leader exit'),
       med(s, 'pg cgroup → empty, cleaned up'),
     ];
-    if ([plain, raw, spawned, leader, empty].some((x) => x === undefined)) continue;
+    if ([plain, spawned, leader, empty].some((x) => x === undefined)) continue;
+    const raw = rawClone3 ?? rawSh;
     out.push(
-      `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}. The kernel path pg's cgroup backend is built on (mkdir, \`/bin/sh\` pre-exec writing \`cgroup.procs\`, rmdir: the raw row) ${ms(raw)}, so placement alone costs ${ms(raw - plain)} over plain spawn` +
-        `${regime === 'isolated' ? ' (mostly the RCU grace period of the cgroup migration, see the spawn note; its length varies from ~7 to ~18 ms here, so in this regime differences between pg and the raw row of a few ms are within that spread)' : ''}. pg to the leader's exit: ${ms(leader)}, ${ms(leader - raw)} over the raw path; \`spawnGroup()\` alone resolves after ${ms(spawned)}: before it resolves, pg finds its base and creates the group (\`findGroupBase\`, mkdir), spawns through the same pre-exec step, opens a pidfd, and waits in \`placedOrExited()\` (packages/core/src/backends/cgroup/placement.ts) until \`cgroup.events\` shows \`populated 1\` or the leader has exited (the profile below finds the main thread idle most of that time: the cost is waiting, not JavaScript). ` +
-        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg learns of emptiness from inotify on \`cgroup.events\`, which the kernel rate-limits (reference/linux.md: ~12 ms after the previous notification), and re-reads the file every millisecond for a short window after a kill or the leader's exit (\`kick()\`).`,
+      `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}.` +
+        (rawSh === undefined ? '' : ` The pre-exec path (mkdir, \`/bin/sh\` writing \`cgroup.procs\`, rmdir) ${ms(rawSh)}: the migration waits for an RCU grace period after a quiet spell.`) +
+        (rawClone3 === undefined ? '' : ` The clone3 path (mkdir, pg-helper creating \`/bin/true\` inside the cgroup with \`CLONE_INTO_CGROUP\`, rmdir) ${ms(rawClone3)}: no migration, one more exec (the helper's) than a plain spawn.`) +
+        ` pg's cgroup backend to the leader's exit: ${ms(leader)}${raw === undefined ? '' : `, ${ms(leader - raw)} over the raw path it uses`}; \`spawnGroup()\` alone resolves after ${ms(spawned)} (group directory, helper start, its \`started\` line with the leader's pid and pidfd id, a pidfd for the leader). ` +
+        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg waits for \`cgroup.events\` to say \`populated 0\` (inotify, rate-limited by the kernel, plus re-reads every millisecond for a short window after the leader's exit) and for the helper's exit, then removes the directory.`,
     );
   }
   for (const n of [10, 100, 1000]) {

@@ -38,7 +38,8 @@ export async function waitForTree(kind, n, token, limitMs = 120_000) {
   const want = expectedSleepers(kind, n);
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const found = findByToken(token);
+    // pg-helper carries the leader's command (so the token) in its argv, but is not a member.
+    const found = findByToken(token).filter((p) => !p.comm.startsWith('pg-helper'));
     const sleepers = found.filter((p) => p.command === `sleep 86400.${token}`).length;
     if (sleepers === want && (kind !== 'tree' || found.length === n)) return found;
     if (Date.now() > deadline) throw new Error(`tree ${token} (n=${n}) not ready after ${limitMs} ms: ${sleepers}/${want} sleepers, ${found.length} processes`);

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { spawnGroup } from '@pg/core';
+import { findHelper } from '@pg/helper';
 import { RawCgroup } from '../lib/cgroup-raw.mjs';
 import { now } from '../lib/trial.mjs';
 
@@ -76,6 +77,21 @@ function spawnMethods(backends, rawCgroup) {
         const t0 = now();
         const cg = new RawCgroup();
         const child = cg.spawn(TRUE, [], { stdio: 'ignore' });
+        await once(child, 'exit');
+        cg.remove();
+        return [now() - t0];
+      },
+    });
+  }
+  const helper = findHelper();
+  if (rawCgroup.ok && helper.ok) {
+    // The floor of the clone3 placement: pg-helper creates /bin/true inside a fresh cgroup, no pg.
+    methods.push({
+      method: 'raw clone3 (mkdir, pg-helper --cgroup, rmdir)',
+      async run() {
+        const t0 = now();
+        const cg = new RawCgroup();
+        const child = spawn(helper.path, ['--cgroup', cg.dir, '--', TRUE], { stdio: 'ignore' });
         await once(child, 'exit');
         cg.remove();
         return [now() - t0];

@@ -1,0 +1,85 @@
+// Footprints: the resident memory of pg-helper for one reaper group, and of an init as PID 1 of a
+// new pid namespace one second after it started (pg init, which the committed `pg` command runs
+// as pg-helper, the Node init it falls back to, and Debian's tini, dumb-init and catatonit), with
+// the start-up of each: `unshare --pid --fork --mount-proc INIT -- /bin/true`, wall time.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { spawnGroup } from '@pg/core';
+import { childrenOf } from '@pg/procfs';
+import { now } from '../lib/trial.mjs';
+
+const run = promisify(execFile);
+const UNSHARE = '/usr/bin/unshare';
+const PG_BIN = fileURLToPath(new URL('../../../packages/cli/bin/pg', import.meta.url));
+const PG_MAIN = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
+
+/** VmRSS of `pid` in kB, from /proc/PID/status. */
+function rssKb(pid) {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+  return m === null ? NaN : Number(m[1]);
+}
+
+/** Every init measured, with the argv that starts it around a command (absent ones say why). */
+function inits() {
+  const list = [
+    { method: 'pg init (pg-helper, through the pg command)', argv: [PG_BIN, 'init', '--'] },
+    { method: 'pg init (Node, --verbose forces it)', argv: [process.execPath, PG_MAIN, 'init', '--verbose', '--'] },
+  ];
+  for (const [name, path, sep] of [['tini', '/usr/bin/tini', '--'], ['dumb-init', '/usr/bin/dumb-init', '--'], ['catatonit', '/usr/bin/catatonit', '--']]) {
+    list.push(existsSync(path) ? { method: name, argv: [path, sep] } : { method: name, skipped: `not measured: ${path} is not installed (Debian package ${name})` });
+  }
+  return list;
+}
+
+export async function footprintScenario({ backends }) {
+  const rows = [];
+  if (backends.includes('reaper')) {
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      const group = await spawnGroup('/bin/sleep', ['1000'], { backend: 'reaper', stdio: 'ignore' });
+      await sleep(200);
+      samples.push(rssKb(group.leader.process.pid) / 1024);
+      await group.kill();
+    }
+    rows.push({ scenario: 'footprint (MB resident)', n: 1, method: 'pg-helper per reaper group', samples, unit: 'MB' });
+  }
+  const root = process.geteuid?.() === 0 && existsSync(UNSHARE);
+  for (const init of inits()) {
+    if (init.skipped || !root) {
+      rows.push({ scenario: 'footprint (MB resident)', n: 1, method: `${init.method}, PID 1 after 1 s`, samples: [], unit: 'MB', skipped: init.skipped ?? 'not measured: needs root and unshare' });
+      rows.push({ scenario: 'init start-up (unshare … INIT -- /bin/true)', n: 1, method: init.method, samples: [], skipped: init.skipped ?? 'not measured: needs root and unshare' });
+      continue;
+    }
+    const rss = [];
+    for (let i = 0; i < 3; i++) {
+      const child = spawn(UNSHARE, ['--pid', '--fork', '--mount-proc', ...init.argv, '/bin/sleep', '1000'], { stdio: 'ignore' });
+      await sleep(1000);
+      const pid1 = childrenOf(child.pid)[0];
+      rss.push(pid1 === undefined ? NaN : rssKb(pid1) / 1024);
+      child.kill('SIGKILL'); // unshare's death takes the namespace's PID 1, and so everything in it
+      await once(child, 'exit');
+    }
+    rows.push({ scenario: 'footprint (MB resident)', n: 1, method: `${init.method}, PID 1 after 1 s`, samples: rss, unit: 'MB' });
+    const startup = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = now();
+      await run(UNSHARE, ['--pid', '--fork', '--mount-proc', ...init.argv, '/bin/true']);
+      startup.push(now() - t0);
+    }
+    rows.push({ scenario: 'init start-up (unshare … INIT -- /bin/true)', n: 1, method: init.method, samples: startup, baseline: init.method === 'tini' });
+  }
+  const bare = [];
+  if (root) {
+    for (let i = 0; i < 20; i++) {
+      const t0 = now();
+      await run(UNSHARE, ['--pid', '--fork', '--mount-proc', '/bin/true']);
+      bare.push(now() - t0);
+    }
+    rows.push({ scenario: 'init start-up (unshare … INIT -- /bin/true)', n: 1, method: 'bare unshare (no init)', samples: bare });
+  }
+  return rows;
+}
