@@ -37,8 +37,10 @@ forEachBackend('the leader', (backend) => {
     let text = '';
     extra.setEncoding('utf8');
     extra.on('data', (chunk: string) => (text += chunk));
+    // Listen for the end before anything is awaited: the pipe may end before stdout's line is read.
+    const ended = new Promise((resolve) => extra.once('end', resolve));
     await line(group, /^out$/);
-    await new Promise((resolve) => extra.once('end', resolve));
+    await ended;
     expect(text).toBe('extra\n');
     await group.empty;
   });
