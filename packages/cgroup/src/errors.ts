@@ -32,8 +32,13 @@ export function fsCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Wrap a Node fs error into a CgroupError that says what was being done to which file. */
+/**
+ * Wrap a Node fs error into a CgroupError that says what was being done to which file. ENODEV,
+ * what a read or write of a file whose cgroup was removed after the open gives, is reported as
+ * ENOENT: the cgroup is gone either way.
+ */
 export function fsError(what: string, path: string, error: unknown): CgroupError {
-  const code = fsCode(error) ?? 'EIO';
-  return new CgroupError(`${what} ${path} failed: ${code}`, code, path, { cause: error });
+  const raw = fsCode(error) ?? 'EIO';
+  const code = raw === 'ENODEV' ? 'ENOENT' : raw;
+  return new CgroupError(`${what} ${path} failed: ${raw}`, code, path, { cause: error });
 }

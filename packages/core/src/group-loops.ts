@@ -27,7 +27,16 @@ export async function signalUntilNoneNew(group: BackendGroup, signal: number): P
   try {
     const signalled = new Set<string>();
     for (let pass = 0; pass < MAX_SIGNAL_PASSES; pass++) {
-      if ((await group.signalPass(signal, signalled)) === 0) return;
+      let sent: number;
+      try {
+        sent = await group.signalPass(signal, signalled);
+      } catch (error) {
+        // Gone after a pass went through: it emptied and was removed (a group is removed only
+        // once empty), so every member had the signal. Before the first pass it is an error.
+        if (pass > 0 && GroupGoneError.isInstance(error)) return;
+        throw error;
+      }
+      if (sent === 0) return;
     }
     throw new UnstoppableGroupError(group.id, `kept forking new members through ${MAX_SIGNAL_PASSES} signal passes`);
   } finally {
