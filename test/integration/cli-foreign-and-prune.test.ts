@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, cgroupPathOfDir, findCgroup2Mount, findGroupBase, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
-import { readStat } from '@pg/procfs';
-import { cgroupAvailable, fixture, isAlive, killPid, pg, waitUntil } from '../fixtures/cli-harness.js';
+import { execa } from 'execa';
+import { cgroupAvailable, fixture, isAlive, killPid, PG, pg, waitUntil } from '../fixtures/cli-harness.js';
 
 const run = promisify(execFile);
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -47,11 +47,13 @@ describe('pg kill of what pg did not create', () => {
     expect(existsSync(dir)).toBe(true); // killed, but a directory pg did not make is left alone
   });
 
-  it("refuses the group of pg itself (this test's session), even with --force", async () => {
-    // `--signal 0` delivers nothing: were the refusal broken, this test would fail, not kill vitest.
-    const sid = readStat(process.pid)!.sid;
-    for (const args of [['kill', '--signal', '0', String(sid)], ['kill', '--force', '--signal', '0', String(sid)]]) {
-      const r = await pg(args);
+  it("refuses the group of pg itself (its own session), even with --force", async () => {
+    // pg runs in a session of its own and is asked to act on that session ($$ of the session
+    // leader that execs it): the test's own session id may be 0 here (its leader is outside this
+    // pid namespace, as in CI). `--signal 0` delivers nothing: were the refusal broken, this test
+    // would fail, not kill anything.
+    for (const force of [[], ['--force']]) {
+      const r = await execa('setsid', ['-w', 'sh', '-c', 'exec "$@" "$$"', 'sh', process.execPath, PG, 'kill', ...force, '--signal', '0'], { reject: false });
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/it contains this process/);
     }
