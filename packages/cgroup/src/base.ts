@@ -1,7 +1,6 @@
-import { accessSync, constants, mkdirSync, rmdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CgroupError, fsCode, fsError } from './errors.js';
-import { readOptional } from './files.js';
 import { cgroupDir, cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, isWithin, type Cgroup2Mount } from './mount.js';
 
 /** Name of the directory that holds every pg group below the chosen parent. */
@@ -64,7 +63,7 @@ export function findGroupBase(options: { parent?: string } = {}): BaseResult {
     if (CgroupError.isInstance(error)) return { ok: false, code: error.code, reason: error.message };
     throw error;
   }
-  if (readOptional(posix.join(parentDir, 'cgroup.procs')) === undefined) {
+  if (!existsSync(posix.join(parentDir, 'cgroup.procs'))) {
     return { ok: false, code: 'ENOENT', reason: `${parentDir} is not a cgroup v2 directory` };
   }
   const denied = (path: string, mode: number) => {
@@ -86,7 +85,7 @@ export function findGroupBase(options: { parent?: string } = {}): BaseResult {
     return { ok: false, code: 'ENOTWRITABLE', reason: `may not move processes below ${ancestor} (${procs}: ${moveDenied}), the common ancestor of this process's cgroup and ${parentPath}` };
   }
   const dir = posix.join(parentDir, BASE_NAME);
-  const baseDenied = readOptional(posix.join(dir, 'cgroup.procs')) === undefined ? undefined : denied(dir, constants.W_OK | constants.X_OK);
+  const baseDenied = !existsSync(posix.join(dir, 'cgroup.procs')) ? undefined : denied(dir, constants.W_OK | constants.X_OK);
   if (baseDenied !== undefined) return { ok: false, code: 'ENOTWRITABLE', reason: `${dir} exists and is not writable by this user (${baseDenied})` };
   return { ok: true, base: { mount, parentDir, dir }, reason: `groups are created in ${dir} (cgroup v2 at ${mount.mountPoint})` };
 }

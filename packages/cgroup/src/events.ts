@@ -33,6 +33,14 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Keep the event loop alive while waiting (default true). */
   ref?: boolean;
+  /**
+   * Something that settles no later than the cgroup empties, when the caller has one (pg-helper
+   * watches cgroup.events itself and exits once the group is empty): until it settles, the file
+   * is read only at the start and after `kick()`, with no inotify watch of this process's own;
+   * then it is read again, and only if the cgroup is still populated (the helper was killed) does
+   * the usual watch begin.
+   */
+  watchAfter?: Promise<unknown>;
 }
 
 /** A pending wait: the promise plus `kick()`, which re-reads soon (see below). */
@@ -86,24 +94,40 @@ export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => 
       return;
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      watcher = watch(file, { persistent: options.ref ?? true }, check);
-      // A removed directory ends the watch (IN_IGNORED): re-read, which then reports empty.
-      watcher.on('error', check);
-    } catch (error) {
-      // ENOENT: the cgroup is already gone (readEvents reports it empty), or it is the root.
-      if (fsCode(error) !== 'ENOENT') {
-        finish(new CgroupError(`watching ${file} failed: ${fsCode(error) ?? 'EIO'}`, fsCode(error) ?? 'EIO', file, { cause: error }));
-        return;
+    const startWatch = () => {
+      if (done) return;
+      try {
+        watcher = watch(file, { persistent: options.ref ?? true }, check);
+        // A removed directory ends the watch (IN_IGNORED): re-read, which then reports empty.
+        watcher.on('error', check);
+      } catch (error) {
+        // ENOENT: the cgroup is already gone (readEvents reports it empty), or it is the root.
+        if (fsCode(error) !== 'ENOENT') {
+          finish(new CgroupError(`watching ${file} failed: ${fsCode(error) ?? 'EIO'}`, fsCode(error) ?? 'EIO', file, { cause: error }));
+          return;
+        }
       }
+      check();
+    };
+    if (options.watchAfter === undefined) {
+      startWatch();
+    } else {
+      check();
+      const after = () => {
+        check();
+        startWatch();
+      };
+      options.watchAfter.then(after, after);
     }
-    check();
     kick = () => {
       if (done) return;
       if (timer !== undefined) clearTimeout(timer);
       // Re-read every millisecond for a short window: a kill of 1000 processes empties the group
       // in ~35 ms, and a back-off would find it late. One read is a few microseconds; after the
       // window, inotify (≤ ~12 ms late) covers whatever takes longer.
+      // Now first: the change may already be there.
+      check();
+      if (done) return;
       const until = Date.now() + KICK_WINDOW_MS;
       const tick = () => {
         check();

@@ -208,6 +208,15 @@ export class Cgroup {
 
   /** One attempt at removing the directory tree, deepest first. @throws CgroupError `'EBUSY'`. */
   removeNow(): void {
+    // The usual case first: no child cgroups (EBUSY would say there are, or a process is left).
+    try {
+      rmdirSync(this.dir);
+      return;
+    } catch (error) {
+      const code = fsCode(error);
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' && code !== 'ENOTEMPTY') throw fsError('removing cgroup', this.dir, error);
+    }
     let all: Cgroup[];
     try {
       all = this.descendants();

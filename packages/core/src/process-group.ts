@@ -182,7 +182,7 @@ export class ProcessGroup implements AsyncDisposable {
     const members = await this.members();
     const held = members.find((m) => m.pid === 1 || m.pid === process.pid);
     if (held === undefined) return;
-    this.#watch.abort();
+    this.#watch.abort(WATCH_ENDED);
     const what = held.pid === 1 ? 'PID 1 (init)' : `this process (pid ${process.pid})`;
     throw new RefusedGroupError(this.id, `refusing group ${this.id}: it contains ${what}; signalling it would reach the system or the caller itself`);
   }
@@ -205,11 +205,17 @@ export class ProcessGroup implements AsyncDisposable {
   async #close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#watch.abort();
+    this.#watch.abort(WATCH_ENDED);
     await this.#group.close();
     this.#closed = true;
   }
 }
+
+/**
+ * The reason the empty watch is aborted with (closed, or refused): one shared value, since an
+ * abort without a reason builds a DOMException each time and nobody reads it.
+ */
+const WATCH_ENDED = new Error('the group is no longer watched');
 
 /** Settles when libuv has reaped `child` (its `exit` event), at once if it already has. */
 function reaped(child: import('node:child_process').ChildProcess): Promise<void> {

@@ -63,16 +63,21 @@ function findCompiler() {
   return undefined;
 }
 
-/** Compile to a temporary name, then rename: a running test never execs a half-written binary. */
-function compile([cc, ...ccArgs], flags, output) {
+/**
+ * Compile to a temporary name, then rename: a running test never execs a half-written binary.
+ * With `quiet`, a failure returns false and prints nothing (for the optional static link).
+ */
+function compile([cc, ...ccArgs], flags, output, { quiet = false } = {}) {
   const partial = `${output}.partial-${process.pid}`;
-  const result = spawnSync(cc, [...ccArgs, ...STRICT, ...flags, '-o', partial, source], { stdio: 'inherit' });
+  const result = spawnSync(cc, [...ccArgs, ...STRICT, ...flags, '-o', partial, source], { stdio: quiet ? 'ignore' : 'inherit' });
   if (result.error !== undefined || result.status !== 0) {
     rmSync(partial, { force: true });
+    if (quiet) return false;
     const why = result.error?.message ?? (result.signal ? `signal ${result.signal}` : `exit code ${result.status}`);
     throw new Error(`@pg/helper: ${cc} failed to compile ${source} (${why})`);
   }
   renameSync(partial, output);
+  return true;
 }
 
 function main() {
@@ -83,7 +88,11 @@ function main() {
     return;
   }
   mkdirSync(options.outDir, { recursive: true });
-  compile(compiler, ['-O2'], join(options.outDir, 'pg-helper'));
+  // Linked statically where the C library allows it (Debian's libc6-dev ships libc.a): every
+  // group pays the helper's exec, and a static one skips the dynamic loader's work, about half of
+  // it (BENCHMARKS.md). Otherwise, or if that link fails, the usual dynamic link.
+  const helper = join(options.outDir, 'pg-helper');
+  if (process.env.PG_HELPER_DYNAMIC === '1' || !compile(compiler, ['-O2', '-static-pie'], helper, { quiet: true })) compile(compiler, ['-O2'], helper);
   if (options.sanitize) {
     compile(compiler, ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-g', '-O1'], join(options.outDir, 'pg-helper-asan'));
   }

@@ -140,6 +140,7 @@ function connect(child: ChildProcess, controlFd: number, options: StartHelperOpt
       }
     });
     void finished.then((exit) => {
+      if (settled) return;
       if (failure !== undefined) return settle(failure);
       const status = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
       const said = diagnostics.length > 0 ? `: ${diagnostics.join('; ')}` : ' (see its stderr)';

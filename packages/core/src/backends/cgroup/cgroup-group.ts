@@ -94,9 +94,14 @@ export class CgroupGroup implements BackendGroup {
     }
   }
 
-  /** `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts). */
+  /**
+   * `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts).
+   * With pg-helper in front of the leader, the helper's exit is the event (it watches the file
+   * itself and exits once the group is empty): no watch of this process's own unless the helper
+   * ends while members remain (it was killed).
+   */
   async watchEmpty(abort: AbortSignal): Promise<void> {
-    const wait = this.#group.waitUntilEmpty({ signal: abort });
+    const wait = this.#group.waitUntilEmpty({ signal: abort, ...(this.#helper === undefined ? {} : { watchAfter: this.#helper.exited }) });
     this.#kick = wait.kick;
     try {
       await wait;

@@ -7,7 +7,7 @@ import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
 import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
 import { detectPlacement, spawnThroughHelper, type Placement } from './helper-placement.js';
-import { dirOfId, groupBase, idOfDir } from './locate.js';
+import { dirOfId, forgetGroupBase, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'cgroup', available: false, reason });
@@ -93,9 +93,10 @@ function createCgroupBackend(): Backend {
     try {
       group = createGroup(base, request.name ?? 'group');
     } catch (error) {
+      forgetGroupBase();
       throw toSpawnError(error, base.dir, 'creating a group in');
     }
-    const id = idOfDir(group.dir);
+    const id = idOfDir(group.dir, base.mount);
     try {
       const limits = request.limits;
       if (limits !== undefined && (limits.pids !== undefined || limits.memory !== undefined)) {

@@ -1,22 +1,45 @@
 import { posix } from 'node:path';
-import { BASE_NAME, cgroupDir, cgroupPathOfDir, findCgroup2Mount, findGroupBase, parseGroupDirName, type BaseResult } from '@pg/cgroup';
+import { BASE_NAME, cgroupDir, cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, findGroupBase, parseGroupDirName, type BaseResult, type Cgroup2Mount } from '@pg/cgroup';
 import { InvalidOptionError } from '../../errors/index.js';
+
+/** The last base found, for the same own cgroup and `PG_CGROUP_PARENT`. */
+let cached: { readonly key: string; readonly result: BaseResult } | undefined;
 
 /**
  * Where this process creates groups: below `PG_CGROUP_PARENT` when set (a cgroup directory or
  * cgroup path, e.g. a subtree delegated to this user), else below its own cgroup.
+ *
+ * Finding it reads the mount table and checks access; a spawn needs it each time, so the answer
+ * is kept while this process stays in the same cgroup (/proc/self/cgroup, read each time, is the
+ * key) and `PG_CGROUP_PARENT` is unchanged. `forgetGroupBase()` drops it after a failure.
  */
 export function groupBase(): BaseResult {
   const parent = process.env.PG_CGROUP_PARENT;
   if (parent !== undefined && parent !== '' && (!parent.startsWith('/') || parent.includes('\0'))) {
     throw new InvalidOptionError('PG_CGROUP_PARENT', parent, 'a cgroup directory or cgroup path starting with "/"');
   }
-  return findGroupBase(parent === undefined || parent === '' ? {} : { parent });
+  let own: string;
+  try {
+    own = cgroupPathOf('self');
+  } catch {
+    // No cgroup here at all: findGroupBase says why.
+    return findGroupBase(parent === undefined || parent === '' ? {} : { parent });
+  }
+  const key = `${own}\0${parent ?? ''}`;
+  if (cached?.key === key) return cached.result;
+  const result = findGroupBase(parent === undefined || parent === '' ? {} : { parent });
+  cached = result.ok ? { key, result } : undefined;
+  return result;
+}
+
+/** Find the base afresh next time (a group could not be created where the kept one says). */
+export function forgetGroupBase(): void {
+  cached = undefined;
 }
 
 /** The printable id of a group directory: its cgroup path as /proc/PID/cgroup shows it. */
-export function idOfDir(dir: string): string {
-  return cgroupPathOfDir(dir, findCgroup2Mount()) ?? dir;
+export function idOfDir(dir: string, mount: Cgroup2Mount = findCgroup2Mount()): string {
+  return cgroupPathOfDir(dir, mount) ?? dir;
 }
 
 /**
