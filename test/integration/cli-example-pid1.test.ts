@@ -1,7 +1,8 @@
 // examples/pid1: `pg init -- node app.mjs`, as PID 1 of a PID namespace and as an ordinary
 // process. SIGTERM to init reaches the app, which exits 0 leaving a worker and an orphan; init
 // stops them and exits 0.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { childrenOf, readStat } from '@pg/procfs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, killPid, PG, start, waitForOutput } from '../fixtures/cli-harness.js';
@@ -20,8 +21,7 @@ describe('examples/pid1', () => {
     const [, app, worker, orphan] = (await waitForOutput(run, /app ready: pid (\d+), worker (\d+), orphan (\d+)/)).map(Number);
     started.push(app as number, worker as number, orphan as number);
     // The orphan's parent is init: pg init made itself a child subreaper.
-    const stat = readFileSync(`/proc/${orphan}/stat`, 'latin1');
-    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(run.pid);
+    expect(readStat(orphan as number)?.ppid).toBe(run.pid);
     run.kill('SIGTERM');
     const r = await run;
     expect(r.stdout).toMatch(/app: SIGTERM, exiting/);
@@ -36,7 +36,7 @@ describe('examples/pid1', () => {
     // Inside the namespace the app's parent is PID 1 (pg init), and the orphan reparented to it.
     expect(app).toBeGreaterThan(1);
     expect(orphan).toBeGreaterThan(1);
-    const init = Number(readFileSync(`/proc/${run.pid}/task/${run.pid}/children`, 'utf8').trim().split(' ')[0]);
+    const init = childrenOf(run.pid as number)[0] as number;
     started.push(init);
     process.kill(init, 'SIGTERM');
     const r = await run;

@@ -1,13 +1,14 @@
 // Small synchronous helpers for cgroup interface files. They are kernel pseudo-files: a read or
 // write never waits on a disk, and a synchronous call is both the cheapest way (members() of 1000
 // pids is one 0.27 ms read of cgroup.procs, reference/linux.md) and free of interleaving.
-import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { readKernelFile } from '@pg/procfs';
 import { fsError } from './errors.js';
 
 /** Read a cgroup file as text. @throws CgroupError with the errno code. */
 export function readCgroupFile(path: string): string {
   try {
-    return readFileSync(path, 'latin1');
+    return readKernelFile(path);
   } catch (error) {
     throw fsError('reading', path, error);
   }
@@ -19,7 +20,7 @@ export function readCgroupFile(path: string): string {
  */
 export function readOptional(path: string): string | undefined {
   try {
-    return readFileSync(path, 'latin1');
+    return readKernelFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENODEV') return undefined;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readKernelFile } from '@pg/procfs';
 import { posix } from 'node:path';
 import { CgroupError, fsError } from './errors.js';
 
@@ -82,7 +82,7 @@ export function findCgroup2MountOfDir(dir: string): Cgroup2Mount {
 
 function readCgroup2Mounts(): Cgroup2Mount[] {
   try {
-    return parseCgroup2Mounts(readFileSync('/proc/self/mountinfo', 'latin1'));
+    return parseCgroup2Mounts(readKernelFile('/proc/self/mountinfo'));
   } catch (error) {
     throw fsError('reading', '/proc/self/mountinfo', error);
   }
@@ -125,7 +125,7 @@ export function cgroupV1Controllers(): string[] {
 
 function readProcCgroup(file: string): string {
   try {
-    return readFileSync(file, 'latin1');
+    return readKernelFile(file);
   } catch (error) {
     throw fsError('reading', file, error);
   }

@@ -1,7 +1,8 @@
 // What the helper's integration tests share: the binary under test, /proc facts about a pid
 // (identity = pid + start time, so a recycled pid is never mistaken for a member), waiting on a
 // kernel-observed condition, and clean-up that kills by pid what a test started.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readStat } from '@pg/procfs';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -37,14 +38,8 @@ export interface Stat {
 }
 
 export function procStat(pid: number): Stat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined; // gone
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] as string, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
+  const stat = readStat(pid); // undefined: gone
+  return stat === undefined ? undefined : { state: stat.state, ppid: stat.ppid, pgid: stat.pgid, start: Number(stat.startTime) };
 }
 
 export interface Proc {
@@ -62,12 +57,11 @@ export function alive(p: Proc): boolean {
 export function descendants(root: number): (Proc & Stat)[] {
   const byParent = new Map<number, (Proc & Stat)[]>();
   for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const stat = procStat(pid);
-    if (stat === undefined) continue;
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(Number(name));
+    if (stat === undefined) continue; // gone
     const list = byParent.get(stat.ppid) ?? [];
-    list.push({ pid, ...stat });
+    list.push({ pid: stat.pid, state: stat.state, ppid: stat.ppid, pgid: stat.pgid, start: Number(stat.startTime) });
     byParent.set(stat.ppid, list);
   }
   const found: (Proc & Stat)[] = [];

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readStat } from '@pg/procfs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidfdOpen } from '../src/index.js';
 import { exitOf, killStarted, start } from './helpers.js';
@@ -21,7 +22,7 @@ describe('a pidfd never signals a recycled pid', () => {
         if (reuser.pid !== victim.pid) continue; // another process took it first: try again
         expect(() => pidfd.sendSignal('SIGKILL')).toThrow(expect.objectContaining({ code: 'ESRCH' }));
         // The unrelated process with the same pid is untouched.
-        const state = readFileSync(`/proc/${reuser.pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        const state = readStat(reuser.pid)?.state;
         expect(state).toMatch(/[SR]/);
         expect(reuser.exitCode).toBeNull();
         return;

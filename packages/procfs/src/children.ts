@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readKernelFile } from './read.js';
 import { assertLinux, isGone, pidSegment } from './linux.js';
 import { readStat } from './stat.js';
 
@@ -40,7 +41,7 @@ export function childrenOf(pid: number | 'self'): number[] {
   for (const tid of tasks) {
     let text: string;
     try {
-      text = readFileSync(`/proc/${segment}/task/${tid}/children`, 'latin1');
+      text = readKernelFile(`/proc/${segment}/task/${tid}/children`);
     } catch (error) {
       if (isGone(error)) continue; // the thread (or the process) ended meanwhile
       throw error;

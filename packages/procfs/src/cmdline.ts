@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { assertLinux, isGone, pidSegment } from './linux.js';
+import { readKernelFile } from './read.js';
 import { readStat } from './stat.js';
 
 /**
@@ -14,7 +14,7 @@ export function commandLineOf(pid: number | 'self'): string {
   assertLinux();
   let raw: string;
   try {
-    raw = readFileSync(file, 'utf8');
+    raw = readKernelFile(file, 'utf8');
   } catch (error) {
     if (isGone(error)) return '';
     throw error;

@@ -2,10 +2,12 @@
  * `@pg/procfs`: the one reader of Linux's /proc process files in pg (proc(5)). It parses
  * `/proc/PID/stat` (fields counted after the last `)`, since the command name may hold any
  * byte), lists every process without missing one forked during the scan, walks children and
- * descendants through `/proc/PID/task/TID/children`, and reads command lines. No dependencies;
- * Linux only (everything but `parseStat` throws `'EUNSUPPORTED'` elsewhere).
+ * descendants through `/proc/PID/task/TID/children`, and reads command lines; `readKernelFile`
+ * reads any pseudo-file (/proc, cgroupfs) into one reused buffer. No dependencies; Linux only
+ * (everything but `parseStat` and `readKernelFile` throws `'EUNSUPPORTED'` elsewhere).
  */
 export { parseStat, readStat, startTimeOf, stateOf, type ProcStat } from './stat.js';
 export { processTable } from './table.js';
 export { childrenOf, descendantsOf } from './children.js';
 export { commandLineOf } from './cmdline.js';
+export { readKernelFile } from './read.js';

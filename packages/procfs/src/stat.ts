@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readKernelFile } from './read.js';
 import { assertLinux, isGone, pidSegment } from './linux.js';
 
 /** The fields of `/proc/PID/stat` (proc(5)) that pg uses. */
@@ -79,7 +79,7 @@ export function readStat(pid: number | 'self'): ProcStat | undefined {
   assertLinux();
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readKernelFile(file, 'utf8');
   } catch (error) {
     if (isGone(error)) return undefined;
     throw error;

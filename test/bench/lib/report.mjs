@@ -217,9 +217,11 @@ export function analysis(rows) {
     out.push(
       `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}.` +
         (rawSh === undefined ? '' : ` The pre-exec path (mkdir, \`/bin/sh\` writing \`cgroup.procs\`, rmdir) ${ms(rawSh)}: the migration waits for an RCU grace period after a quiet spell.`) +
-        (rawClone3 === undefined ? '' : ` The clone3 path (mkdir, pg-helper creating \`/bin/true\` inside the cgroup with \`CLONE_INTO_CGROUP\`, rmdir) ${ms(rawClone3)}: no migration, one more exec (the helper's) than a plain spawn.`) +
+        (rawClone3 === undefined
+          ? ''
+          : ` The clone3 path (mkdir, pg-helper creating \`/bin/true\` inside the cgroup with \`CLONE_INTO_CGROUP\`, rmdir) ${ms(rawClone3)}: no migration, but Node forks and execs the helper (with its control socket, a second stdio pipe) and the helper forks and execs the command, so it pays a socket and one more exec than a plain spawn (the helper is linked statically, which halves its exec). This floor is ${(rawClone3 / plain).toFixed(2)}× a plain spawn: no pg built on a helper per group can be below it; the targets above it need a helper that outlives groups (a spawner started once, forking each group's helper from a small process and receiving the stdio fds over its socket), which would no longer give each group a ChildProcess of its own.`) +
         ` pg's cgroup backend to the leader's exit: ${ms(leader)}${raw === undefined ? '' : `, ${ms(leader - raw)} over the raw path it uses`}; \`spawnGroup()\` alone resolves after ${ms(spawned)} (group directory, helper start, its \`started\` line with the leader's pid and pidfd id, a pidfd for the leader). ` +
-        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg waits for \`cgroup.events\` to say \`populated 0\` (inotify, rate-limited by the kernel, plus re-reads every millisecond for a short window after the leader's exit) and for the helper's exit, then removes the directory.`,
+        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg re-reads \`cgroup.events\` right after the leader's exit (and every millisecond for a short window), and otherwise takes pg-helper's exit as the event (the helper watches the file itself and exits once the group is empty; pg starts an inotify watch of its own only if the helper dies first), waits for libuv to reap the helper, then removes the directory.`,
     );
   }
   for (const n of [10, 100, 1000]) {

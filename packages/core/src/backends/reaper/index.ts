@@ -18,6 +18,9 @@ const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', avail
  * group dies with its owner (SIGKILL included) unless `onOwnerExit: 'keep'`. Needs no cgroup,
  * no root and no systemd: Linux 3.4+ for the subreaper, 5.3+ for pidfds, and the helper built.
  */
+/** The helper the probe found working (core always probes a backend before using it). */
+let probedHelper: string | undefined;
+
 export const reaperBackend: Backend = {
   name: 'reaper',
 
@@ -41,6 +44,7 @@ export const reaperBackend: Backend = {
       if (!HelperError.isInstance(error)) throw error;
       return unavailable(`${helper.path} does not work here: ${error.message}`);
     }
+    probedHelper = helper.path;
     return { backend: 'reaper', available: true, reason: `pg-helper (${helper.path}) as child subreaper: daemons stay members, groups die with their owner` };
   },
 
@@ -52,7 +56,7 @@ export const reaperBackend: Backend = {
     if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
       throw new UnsupportedError('the reaper backend cannot enforce limits (pids, memory): use the cgroup backend');
     }
-    const found = findHelper();
+    const found = probedHelper === undefined ? findHelper() : { ok: true as const, path: probedHelper };
     if (!found.ok) throw new SpawnError(`cannot start the leader: ${found.reason}`);
     let helper: HelperProcess;
     try {
