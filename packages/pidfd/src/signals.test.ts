@@ -34,6 +34,18 @@ describe('signalNumber', () => {
     expect(() => signalNumber(bad as never, 'signal')).toThrow(`Invalid option \`signal\`: ${words}`);
   });
 
+  it.runIf(process.platform === 'linux')('accepts the real-time signals as numbers and as SIGRTMIN+N / SIGRTMAX-N', () => {
+    expect(signalNumber('SIGRTMIN')).toBe(34);
+    expect(signalNumber('rtmin+2')).toBe(36);
+    expect(signalNumber('SIGRTMAX')).toBe(64);
+    expect(signalNumber('SIGRTMAX-4')).toBe(60);
+    expect(signalNumber(40)).toBe(40);
+    expect(signalNumber('64')).toBe(64);
+    for (const bad of ['SIGRTMIN+31', 'SIGRTMAX-31', 'SIGRTMIN-1', 'SIGRTMAX+1', 'SIGRTMID', 65, 32, 33]) {
+      expect(() => signalNumber(bad), String(bad)).toThrow(TypeError);
+    }
+  });
+
   it('names the option it is given', () => {
     expect(() => signalNumber('SIGNOPE', 'killSignal')).toThrow(/^Invalid option `killSignal`: got "SIGNOPE", expected .+\.$/);
   });
