@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readKernelFile } from './read.js';
 import { assertLinux, isGone, pidSegment } from './linux.js';
-import { readStat } from './stat.js';
+import { readStat, type ProcStat } from './stat.js';
 
 let childrenFiles: boolean | undefined;
 
@@ -78,16 +78,56 @@ export function childrenByScan(pid: number | 'self'): number[] {
  * @returns `[]` when `pid` is gone or has no children.
  */
 export function descendantsOf(pid: number | 'self'): number[] {
+  return walk(pid, childrenOf, (child) => child);
+}
+
+/**
+ * `descendantsOf` with each descendant's `/proc/PID/stat` as read during the walk (zombies
+ * included, see `zombie`; a process gone before its read is left out). The stat is what the walk
+ * needs anyway: a process with one thread, its first, has all its children in one file
+ * (`task/PID/children`), so no listing of its tasks is read. Linux only.
+ */
+export function descendantStats(pid: number | 'self'): ProcStat[] {
+  const stats = new Map<number, ProcStat>();
+  const childrenOfKnown = (parent: number | 'self') => {
+    const stat = parent === 'self' ? undefined : stats.get(parent);
+    if (stat === undefined || stat.zombie || stat.threads !== 1 || !hasChildrenFiles()) return childrenOf(parent);
+    try {
+      return childrenIn(readKernelFile(`/proc/${parent}/task/${parent}/children`));
+    } catch (error) {
+      if (isGone(error)) return childrenOf(parent); // its first thread ended meanwhile: every task's
+      throw error;
+    }
+  };
+  return walk(pid, childrenOfKnown, (child) => {
+    const stat = readStat(child);
+    if (stat !== undefined) stats.set(child, stat);
+    return stat;
+  });
+}
+
+function childrenIn(text: string): number[] {
+  const out: number[] = [];
+  for (const word of text.split(' ')) if (/^\d+$/.test(word)) out.push(Number(word));
+  return out;
+}
+
+/** Breadth-first from `pid`, each pid once; `visit` gives what is kept (undefined: gone, skipped). */
+function walk<T>(pid: number | 'self', children: (parent: number | 'self') => number[], visit: (child: number) => T | undefined): T[] {
   pidSegment(pid);
   const root = pid === 'self' ? readStat('self')?.pid : pid;
   const seen = new Set<number | undefined>([root]);
-  const out: number[] = [];
-  for (let i = -1; i < out.length; i++) {
-    const parent = i < 0 ? pid : (out[i] as number);
-    for (const child of childrenOf(parent)) {
+  const queue: number[] = [];
+  const out: T[] = [];
+  for (let i = -1; i < queue.length; i++) {
+    const parent = i < 0 ? pid : (queue[i] as number);
+    for (const child of children(parent)) {
       if (seen.has(child)) continue;
       seen.add(child);
-      out.push(child);
+      const kept = visit(child);
+      if (kept === undefined) continue; // gone: its children, if any, were reparented elsewhere
+      queue.push(child);
+      out.push(kept);
     }
   }
   return out;

@@ -8,6 +8,6 @@
  */
 export { parseStat, readStat, startTimeOf, stateOf, type ProcStat } from './stat.js';
 export { processTable } from './table.js';
-export { childrenOf, descendantsOf } from './children.js';
+export { childrenOf, descendantsOf, descendantStats } from './children.js';
 export { commandLineOf } from './cmdline.js';
 export { readKernelFile } from './read.js';

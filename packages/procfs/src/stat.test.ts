@@ -3,11 +3,11 @@ import { parseStat, readStat, startTimeOf, stateOf } from './stat.js';
 
 // A real line shape: 52 fields (proc(5)), comm in field 2.
 const line = (comm: string, state = 'S') =>
-  `4242 (${comm}) ${state} 1 4243 4244 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 987654 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
+  `4242 (${comm}) ${state} 1 4243 4244 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 987654 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
 
 describe('parseStat', () => {
   it('reads the fields pg uses', () => {
-    expect(parseStat(line('sleep'))).toEqual({ pid: 4242, comm: 'sleep', state: 'S', ppid: 1, pgid: 4243, sid: 4244, startTime: '987654', zombie: false });
+    expect(parseStat(line('sleep'))).toEqual({ pid: 4242, comm: 'sleep', state: 'S', ppid: 1, pgid: 4243, sid: 4244, startTime: '987654', threads: 3, zombie: false });
   });
 
   it('counts fields after the last parenthesis, so a comm with spaces and parentheses parses', () => {
@@ -22,7 +22,7 @@ describe('parseStat', () => {
   it('reads a dead task, whose process group and session show as -1', () => {
     // Seen on a helper in its last moments: ppid 0, pgrp -1, session -1.
     const dead = '507 (pg-helper) X 0 -1 -1 0 -1 4227084 114 68 0 0 0 1 0 0 20 0 0 0 149077 0 0 0 0 0 0 0 0 0 1073478151 0 0 1 0 0 17 1 0 ';
-    expect(parseStat(dead)).toEqual({ pid: 507, comm: 'pg-helper', state: 'X', ppid: 0, pgid: -1, sid: -1, startTime: '149077', zombie: true });
+    expect(parseStat(dead)).toEqual({ pid: 507, comm: 'pg-helper', state: 'X', ppid: 0, pgid: -1, sid: -1, startTime: '149077', threads: 0, zombie: true });
   });
 
   it.each([

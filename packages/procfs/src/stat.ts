@@ -20,6 +20,8 @@ export interface ProcStat {
    * decimal text: with the pid it identifies a process for the boot (a recycled pid has another).
    */
   readonly startTime: string;
+  /** Field 20: the number of threads (live ones; a process whose first thread has exited shows `Z` with others still running). */
+  readonly threads: number;
   /** Whether the state is `Z` (zombie: exited, not reaped), `X` or `x` (dead): not a live process, whatever `kill(pid, 0)` says. */
   readonly zombie: boolean;
 }
@@ -43,7 +45,8 @@ export function parseStat(text: string): ProcStat | undefined {
   const fields = text.slice(close + 2).trimEnd().split(' ');
   const [state, ppid, pgrp, session] = fields;
   const startTime = fields[19];
-  if (!DIGITS.test(pid) || state?.length !== 1 || startTime === undefined || !DIGITS.test(startTime)) return undefined;
+  const threads = fields[17];
+  if (!DIGITS.test(pid) || state?.length !== 1 || startTime === undefined || !DIGITS.test(startTime) || threads === undefined || !DIGITS.test(threads)) return undefined;
   if (ppid === undefined || pgrp === undefined || session === undefined || !INTEGER.test(ppid) || !INTEGER.test(pgrp) || !INTEGER.test(session)) return undefined;
   return {
     pid: Number(pid),
@@ -53,6 +56,7 @@ export function parseStat(text: string): ProcStat | undefined {
     pgid: Number(pgrp),
     sid: Number(session),
     startTime,
+    threads: Number(threads),
     zombie: state === 'Z' || state === 'X' || state === 'x',
   };
 }

@@ -1,7 +1,7 @@
 // childrenOf and descendantsOf on real process trees.
 import { afterEach, describe, expect, it } from 'vitest';
 import { childrenByScan } from '../src/children.js';
-import { childrenOf, commandLineOf, descendantsOf, readStat } from '../src/index.js';
+import { childrenOf, commandLineOf, descendantsOf, descendantStats, readStat } from '../src/index.js';
 import { killStarted, start, track, until } from './helpers.js';
 
 afterEach(killStarted);
@@ -63,5 +63,21 @@ describe('descendantsOf', () => {
     await until(() => readStat(daemon as number)?.ppid !== sh.pid, 'the reparenting of the daemon');
     expect(readStat(daemon as number)?.zombie).toBe(false); // alive, just no longer ours
     expect(descendantsOf('self')).not.toContain(daemon);
+  });
+});
+
+describe('descendantStats', () => {
+  it('finds what descendantsOf finds, with each stat, a child forked by a non-first thread included', async () => {
+    // A shell whose children are a sleep and a Node process; Node forks its own sleep from a
+    // worker thread, so that sleep is listed in the worker's children file, not the first thread's.
+    const worker = "new (require('node:worker_threads').Worker)(\"require('node:child_process').spawn('sleep', ['30'], { stdio: 'ignore' })\", { eval: true }); setInterval(() => {}, 1000)";
+    const sh = start('/bin/sh', ['-c', 'sleep 30 & "$0" -e "$1" & wait', process.execPath, worker]);
+    const node = () => childrenOf(sh.pid).find((pid) => (readStat(pid)?.threads ?? 0) > 1 && commandLineOf(pid).includes('worker_threads'));
+    await until(() => sleepsOf(sh.pid).length === 1 && node() !== undefined && sleepsOf(node() as number).length === 1, 'the tree');
+    const all = descendantsOf(sh.pid).map(track);
+    const stats = descendantStats(sh.pid);
+    expect(stats.map((s) => s.pid)).toEqual(all);
+    expect(all).toContain(sleepsOf(node() as number)[0]);
+    for (const stat of stats) expect(stat).toEqual({ ...readStat(stat.pid), state: stat.state });
   });
 });

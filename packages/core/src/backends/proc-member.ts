@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { Member } from '../backend.js';
-import { readStat } from '@pg/procfs';
+import { commandLineOf, readStat } from '@pg/procfs';
 
 /**
  * A member whose details are read from `/proc` (proc(5)) on first access, not when the list is
@@ -30,11 +29,7 @@ export class ProcMember implements Member {
 
   /** The command line (argv joined by spaces), or the short name for a kernel thread or an empty argv. */
   get command(): string {
-    if (this.#command === undefined) {
-      const argv = read(`/proc/${this.pid}/cmdline`, 'utf8');
-      if (argv !== undefined && argv !== '') this.#command = argv.replace(/\0+$/, '').split('\0').join(' ');
-      else this.#command = read(`/proc/${this.pid}/comm`, 'utf8')?.trim() ?? '';
-    }
+    this.#command ??= commandLineOf(this.pid);
     return this.#command;
   }
 
@@ -44,15 +39,5 @@ export class ProcMember implements Member {
 
   [inspect.custom](): { pid: number; ppid: number; command: string } {
     return this.toJSON();
-  }
-}
-
-function read(path: string, encoding: BufferEncoding): string | undefined {
-  try {
-    return readFileSync(path, encoding);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ESRCH') return undefined; // exited meanwhile
-    throw error;
   }
 }

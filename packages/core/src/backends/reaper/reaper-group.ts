@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { signalIfMember } from '@pg/pidfd';
-import { descendantsOf, readStat, startTimeOf } from '@pg/procfs';
+import { descendantStats, readStat, startTimeOf, type ProcStat } from '@pg/procfs';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
 import { ProcMember } from '../proc-member.js';
@@ -63,14 +63,19 @@ export class ReaperGroup implements BackendGroup {
     return stat !== undefined && !stat.zombie && stat.startTime === this.#helper.startTime;
   }
 
+  /** The live descendants of the helper now (zombies are not members), with their stat. */
+  #memberStats(): ProcStat[] {
+    if (!this.helperAlive()) return [];
+    return descendantStats(this.#helper.pid).filter((stat) => !stat.zombie);
+  }
+
   /** The live descendants of the helper now (zombies are not members). */
   memberPids(): number[] {
-    if (!this.helperAlive()) return [];
-    return descendantsOf(this.#helper.pid).filter((pid) => readStat(pid)?.zombie === false);
+    return this.#memberStats().map((stat) => stat.pid);
   }
 
   async members(): Promise<Member[]> {
-    return this.memberPids().map((pid) => new ProcMember(pid));
+    return this.#memberStats().map((stat) => new ProcMember(stat.pid, stat.ppid));
   }
 
   async signalPass(signal: number, signalled: Set<string>): Promise<number> {
