@@ -104,18 +104,22 @@ export class ReaperGroup implements BackendGroup {
     const stoppedHere = new Set<number>();
     const signalled = new Set<string>();
     for (let pass = 0; pass < MAX_STOP_PASSES; pass++) {
-      const pids = this.memberPids();
-      const known = new Set([this.#helper.pid, ...pids]);
+      // Each member's state as the walk read it: a member stopped when read (by this hold or by
+      // someone else) cannot fork, and its children file, read after, is complete.
+      const members = this.#memberStats();
+      const known = new Set([this.#helper.pid, ...members.map((m) => m.pid)]);
       let fresh = 0;
-      for (const pid of pids) {
-        if (!stoppedHere.has(pid) && isStopped(pid)) continue; // stopped by someone else: left so
-        const result = this.#signalMember(pid, SIGSTOP, signalled, known);
+      let running = 0;
+      for (const member of members) {
+        if (STOPPED_STATES.has(member.state)) continue;
+        running++;
+        const result = this.#signalMember(member.pid, SIGSTOP, signalled, known);
         if (result === 'sent') {
-          stoppedHere.add(pid);
+          stoppedHere.add(member.pid);
           fresh++;
         }
       }
-      if (fresh === 0 && pids.every((pid) => isStopped(pid))) break;
+      if (running === 0) break;
       // Give stops in flight a moment to land (SIGSTOP takes effect when the task next runs).
       if (fresh === 0) await yieldToLoop();
     }
@@ -171,11 +175,8 @@ function childOfKnown(pid: number, known: ReadonlySet<number>): boolean {
   return stat !== undefined && !stat.zombie && known.has(stat.ppid);
 }
 
-/** Stopped (T), traced (t) or already dead (Z, X, gone): none of these can fork. */
-function isStopped(pid: number): boolean {
-  const state = readStat(pid)?.state;
-  return state === undefined || state === 'T' || state === 't' || state === 'Z' || state === 'X';
-}
+/** Stopped (T), traced (t) or already dead (Z, X): none of these can fork. */
+const STOPPED_STATES = new Set(['T', 't', 'Z', 'X', 'x']);
 
 /** Resolves when the helper has exited (libuv reaped it), or when `abort` fires. */
 function helperExit(child: ChildProcess, abort: AbortSignal): Promise<void> {
