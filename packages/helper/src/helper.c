@@ -96,6 +96,9 @@ static bool no_children; /* waitpid(-1) said ECHILD */
 
 static int cgroup_fd = -1, inotify_fd = -1;
 static bool cgroup_empty, killing;
+/* Until when cgroup.events is re-read every millisecond after the leader's exit (see main_loop). */
+static struct timespec fast_reads_until;
+#define FAST_READ_WINDOW_MS 200
 
 /* --stop-after-leader: the rest of the group got SIGTERM at stop_started; SIGKILL once the deadline passes. */
 static bool stop_started, stop_killed;
@@ -376,6 +379,11 @@ static void leader_exited(int status)
 {
 	leader_reaped = true;
 	leader_status = status;
+	if (cgroup_fd >= 0 && clock_gettime(CLOCK_MONOTONIC, &fast_reads_until) == 0) {
+		fast_reads_until.tv_nsec += (FAST_READ_WINDOW_MS % 1000) * 1000000L;
+		fast_reads_until.tv_sec += FAST_READ_WINDOW_MS / 1000 + fast_reads_until.tv_nsec / 1000000000L;
+		fast_reads_until.tv_nsec %= 1000000000L;
+	}
 	if (leader_pidfd >= 0)
 		close(leader_pidfd);
 	leader_pidfd = -1;
@@ -1038,8 +1046,14 @@ static void main_loop(int sfd)
 		stop_rest_of_group();
 		if (finished())
 			break;
-		/* cgroup.events notifications are rate-limited: re-read on a timer too, fast after a kill. */
+		/*
+		 * cgroup.events notifications are rate-limited (a freeze and thaw just before, say, delays
+		 * the next by ~10 ms): re-read on a timer too, fast after a kill, and every millisecond for
+		 * a short window after the leader's exit, when the rest of the group often ends too.
+		 */
 		int timeout = cgroup_fd < 0 ? -1 : killing ? 10 : 1000;
+		if (cgroup_fd >= 0 && leader_reaped && ms_until(&fast_reads_until) > 0)
+			timeout = 1;
 		if (stop_started && !stop_killed) {
 			int left = ms_until(&stop_deadline);
 			timeout = timeout < 0 || left < timeout ? left : timeout;

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
+import { readKernelFile } from '@pg/procfs';
 import { ProcMember } from '../proc-member.js';
 import { commandOf, processTable, type ProcessEntry } from './proc-table.js';
 
@@ -44,19 +45,35 @@ export class PosixGroup implements BackendGroup {
    * Signals each member of one scan that has not been signalled yet (a member is its pid plus
    * start time, so a recycled pid counts as new). Between the scan and the kill a pid can be
    * recycled: the stated limit.
+   *
+   * This backend cannot hold forks, so a tree that keeps forking (a shell loop that traps the
+   * signal) would show new members on every pass. On Linux a member forked after its parent was
+   * sent the signal is not new in that sense: the kernel restarts a fork when a signal comes in
+   * during it (copy_process), so such a child exists only after its parent took the signal.
+   * It is left alone (its start time is past the moment the parent was signalled, by a tick).
    */
   async signalPass(signal: number, signalled: Set<string>): Promise<number> {
     let denied: unknown;
     let sent = 0;
+    const sentAt = signalTimes(signalled);
+    const sentNow: number[] = [];
     for (const p of await this.entries()) {
       const key = `${p.pid}@${p.startTime}`;
       if (signalled.has(key)) continue;
+      const parentAt = sentAt?.get(p.ppid);
+      if (parentAt !== undefined && Number(p.startTime) > parentAt + 1) continue;
       const result = send(p.pid, signal);
       if (result === 'denied') denied ??= result;
       else if (result === 'sent') {
         signalled.add(key);
+        sentNow.push(p.pid);
         sent++;
       }
+    }
+    // Read once the pass has sent everything: never earlier than any of its signals.
+    if (sentAt !== undefined && sentNow.length > 0) {
+      const now = uptimeTicks();
+      for (const pid of sentNow) sentAt.set(pid, now);
     }
     if (denied !== undefined) throw new PermissionError(`not allowed to signal members of group ${this.id}`);
     return sent;
@@ -90,6 +107,25 @@ export class PosixGroup implements BackendGroup {
   async assertExists(): Promise<void> {
     if ((await this.entries()).length === 0) throw new GroupGoneError(this.id);
   }
+}
+
+/** For each signal operation (its `signalled` set): when each pid was signalled, in clock ticks since boot. Linux only. */
+const signalTimesOf = new WeakMap<Set<string>, Map<number, number>>();
+
+function signalTimes(signalled: Set<string>): Map<number, number> | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let times = signalTimesOf.get(signalled);
+  if (times === undefined) signalTimesOf.set(signalled, (times = new Map()));
+  return times;
+}
+
+/**
+ * Now, in the unit of /proc/PID/stat's start time: clock ticks (USER_HZ, 100 a second on Linux)
+ * since boot, from /proc/uptime (seconds since boot, two decimals). Read after a pass has sent
+ * its signals, so it is never earlier than the moment a member was signalled.
+ */
+function uptimeTicks(): number {
+  return Math.floor(Number(readKernelFile('/proc/uptime').split(' ')[0]) * 100);
 }
 
 /** `process.kill`: 'gone' on ESRCH, 'denied' on EPERM. Never pid 1 or this process. */
