@@ -110,6 +110,16 @@ export async function line(group: ProcessGroup, pattern: RegExp): Promise<RegExp
   return match;
 }
 
+/**
+ * Reads lines matching `pattern` until `count` different first captures have been seen (in any
+ * order, as two processes print them), and returns those captures sorted.
+ */
+export async function distinctLines(group: ProcessGroup, pattern: RegExp, count: number): Promise<string[]> {
+  const seen = new Set<string>();
+  while (seen.size < count) seen.add((await line(group, pattern))[1] as string);
+  return [...seen].sort();
+}
+
 /** Resolves with true if `promise` settles within `ms`, false otherwise. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

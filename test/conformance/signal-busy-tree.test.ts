@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { forEachBackend, line, start } from './harness.js';
+import { distinctLines, forEachBackend, start } from './harness.js';
 
 // A tree that survives the signal and keeps forking (shell loops that trap HUP, each starting a
 // short sleep a hundred times a second) shows new members on every scan. A group signal must
@@ -10,15 +10,10 @@ forEachBackend('group.signal to a tree that traps it and keeps forking', (backen
     const loop = 'while :; do sleep 0.01; done';
     const script = `(trap 'echo hup child' HUP; echo ready child; ${loop}) & trap 'echo hup leader' HUP; echo ready leader; ${loop}`;
     const group = await start(backend, '/bin/sh', ['-c', script]);
-    const both = async (pattern: RegExp) => {
-      const who = new Set<string>();
-      while (who.size < 2) who.add((await line(group, pattern))[1] as string);
-      return [...who].sort();
-    };
-    expect(await both(/^ready (leader|child)$/)).toEqual(['child', 'leader']);
+    expect(await distinctLines(group, /^ready (leader|child)$/, 2)).toEqual(['child', 'leader']);
     for (let round = 0; round < 3; round++) {
       await group.signal('SIGHUP');
-      expect(await both(/^hup (leader|child)$/)).toEqual(['child', 'leader']);
+      expect(await distinctLines(group, /^hup (leader|child)$/, 2)).toEqual(['child', 'leader']);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { forEachBackend, line, start } from './harness.js';
+import { distinctLines, forEachBackend, start } from './harness.js';
 
 // Supervisors use the real-time signals for their own commands (systemd does): a group takes them
 // by name (SIGRTMIN+N, SIGRTMAX-N) and delivers them to every member like any other signal.
@@ -8,13 +8,8 @@ forEachBackend('group.signal with a real-time signal', (backend) => {
     const loop = 'while :; do sleep 0.1; done';
     const script = `(trap 'echo rt child' 35; echo ready child; ${loop}) & trap 'echo rt leader' 35; echo ready leader; ${loop}`;
     const group = await start(backend, '/bin/sh', ['-c', script]);
-    const seen = async (pattern: RegExp) => {
-      const who = new Set<string>();
-      while (who.size < 2) who.add((await line(group, pattern))[1] as string);
-      return [...who].sort();
-    };
-    expect(await seen(/^ready (leader|child)$/)).toEqual(['child', 'leader']);
+    expect(await distinctLines(group, /^ready (leader|child)$/, 2)).toEqual(['child', 'leader']);
     await group.signal('SIGRTMIN+1');
-    expect(await seen(/^rt (leader|child)$/)).toEqual(['child', 'leader']);
+    expect(await distinctLines(group, /^rt (leader|child)$/, 2)).toEqual(['child', 'leader']);
   });
 });

@@ -168,6 +168,19 @@ static void report(const char *fmt, ...)
 	send_line("error %s: %s", what, strerror(e));
 }
 
+/* `*t` becomes `ms` milliseconds from now (CLOCK_MONOTONIC); now itself if the clock fails. */
+static void deadline_in(struct timespec *t, long ms)
+{
+	if (clock_gettime(CLOCK_MONOTONIC, t) < 0)
+		report("clock_gettime CLOCK_MONOTONIC");
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
 static _Noreturn void usage(const char *problem)
 {
 	dprintf(STDERR_FILENO,
@@ -379,11 +392,8 @@ static void leader_exited(int status)
 {
 	leader_reaped = true;
 	leader_status = status;
-	if (cgroup_fd >= 0 && clock_gettime(CLOCK_MONOTONIC, &fast_reads_until) == 0) {
-		fast_reads_until.tv_nsec += (FAST_READ_WINDOW_MS % 1000) * 1000000L;
-		fast_reads_until.tv_sec += FAST_READ_WINDOW_MS / 1000 + fast_reads_until.tv_nsec / 1000000000L;
-		fast_reads_until.tv_nsec %= 1000000000L;
-	}
+	if (cgroup_fd >= 0)
+		deadline_in(&fast_reads_until, FAST_READ_WINDOW_MS);
 	if (leader_pidfd >= 0)
 		close(leader_pidfd);
 	leader_pidfd = -1;
@@ -998,14 +1008,7 @@ static void stop_rest_of_group(void)
 		stop_started = true;
 		signal_descendants(SIGTERM);
 		signal_descendants(SIGCONT);
-		if (clock_gettime(CLOCK_MONOTONIC, &stop_deadline) < 0)
-			report("clock_gettime CLOCK_MONOTONIC");
-		stop_deadline.tv_sec += opt.stop_after_leader_ms / 1000;
-		stop_deadline.tv_nsec += (opt.stop_after_leader_ms % 1000) * 1000000;
-		if (stop_deadline.tv_nsec >= 1000000000) {
-			stop_deadline.tv_sec++;
-			stop_deadline.tv_nsec -= 1000000000;
-		}
+		deadline_in(&stop_deadline, opt.stop_after_leader_ms);
 	}
 	if (ms_until(&stop_deadline) == 0) {
 		stop_killed = true;

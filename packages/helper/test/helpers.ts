@@ -1,8 +1,7 @@
 // What the helper's integration tests share: the binary under test, /proc facts about a pid
 // (identity = pid + start time, so a recycled pid is never mistaken for a member), waiting on a
 // kernel-observed condition, and clean-up that kills by pid what a test started.
-import { readdirSync } from 'node:fs';
-import { readStat } from '@pg/procfs';
+import { descendantStats, readStat } from '@pg/procfs';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -53,26 +52,9 @@ export function alive(p: Proc): boolean {
   return stat !== undefined && stat.start === p.start && stat.state !== 'Z' && stat.state !== 'X';
 }
 
-/** Every process below `root`, from one scan of /proc (parent links). */
+/** Every process below `root` (zombies included), parents before their children. */
 export function descendants(root: number): (Proc & Stat)[] {
-  const byParent = new Map<number, (Proc & Stat)[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(Number(name));
-    if (stat === undefined) continue; // gone
-    const list = byParent.get(stat.ppid) ?? [];
-    list.push({ pid: stat.pid, state: stat.state, ppid: stat.ppid, pgid: stat.pgid, start: Number(stat.startTime) });
-    byParent.set(stat.ppid, list);
-  }
-  const found: (Proc & Stat)[] = [];
-  const queue = [root];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    for (const child of byParent.get(pid) ?? []) {
-      found.push(child);
-      queue.push(child.pid);
-    }
-  }
-  return found;
+  return descendantStats(root).map((stat) => ({ pid: stat.pid, state: stat.state, ppid: stat.ppid, pgid: stat.pgid, start: Number(stat.startTime) }));
 }
 
 /** Polls a kernel-observed condition with a generous limit; never a timing assertion. */

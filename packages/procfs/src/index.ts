@@ -6,7 +6,7 @@
  * reads any pseudo-file (/proc, cgroupfs) into one reused buffer. No dependencies; Linux only
  * (everything but `parseStat` and `readKernelFile` throws `'EUNSUPPORTED'` elsewhere).
  */
-export { parseStat, readStat, startTimeOf, stateOf, type ProcStat } from './stat.js';
+export { parseStat, readStat, startTimeOf, stateOf, ticksSinceBoot, type ProcStat } from './stat.js';
 export { processTable } from './table.js';
 export { childrenOf, descendantsOf, descendantStats } from './children.js';
 export { commandLineOf } from './cmdline.js';

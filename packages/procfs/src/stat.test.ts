@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStat, readStat, startTimeOf, stateOf } from './stat.js';
+import { parseStat, readStat, startTimeOf, stateOf, ticksSinceBoot } from './stat.js';
 
 // A real line shape: 52 fields (proc(5)), comm in field 2.
 const line = (comm: string, state = 'S') =>
@@ -55,5 +55,21 @@ describe('readStat', () => {
   it.each([0, -1, 1.5, Number.NaN, '1', '../1'])('refuses the pid %s, naming the option', (bad) => {
     expect(() => readStat(bad as never)).toThrow(TypeError);
     expect(() => readStat(bad as never)).toThrow(/^Invalid option `pid`: got .+, expected a positive integer or 'self'\.$/);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('ticksSinceBoot', () => {
+  it('counts in the unit of startTime: a process started between two readings falls between them', async () => {
+    const { spawn } = await import('node:child_process');
+    const before = ticksSinceBoot();
+    const child = spawn('/bin/sleep', ['5'], { stdio: 'ignore' });
+    try {
+      const start = Number(startTimeOf(child.pid as number));
+      const after = ticksSinceBoot();
+      expect(start).toBeGreaterThanOrEqual(before - 1);
+      expect(start).toBeLessThanOrEqual(after + 1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

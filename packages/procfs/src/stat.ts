@@ -104,3 +104,13 @@ export function startTimeOf(pid: number | 'self'): string | undefined {
 export function stateOf(pid: number | 'self'): string | undefined {
   return readStat(pid)?.state;
 }
+
+/**
+ * Now, in the unit of `startTime`: clock ticks (USER_HZ, 100 a second on Linux) since boot, from
+ * /proc/uptime (seconds since boot, two decimals). A process whose `startTime` is greater was
+ * started after this call. Linux only.
+ */
+export function ticksSinceBoot(): number {
+  assertLinux();
+  return Math.floor(Number(readKernelFile('/proc/uptime').split(' ')[0]) * 100);
+}

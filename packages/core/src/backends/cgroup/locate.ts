@@ -18,16 +18,16 @@ export function groupBase(): BaseResult {
   if (parent !== undefined && parent !== '' && (!parent.startsWith('/') || parent.includes('\0'))) {
     throw new InvalidOptionError('PG_CGROUP_PARENT', parent, 'a cgroup directory or cgroup path starting with "/"');
   }
+  const options = parent === undefined || parent === '' ? {} : { parent };
   let own: string;
   try {
     own = cgroupPathOf('self');
   } catch {
-    // No cgroup here at all: findGroupBase says why.
-    return findGroupBase(parent === undefined || parent === '' ? {} : { parent });
+    return findGroupBase(options); // no cgroup here at all: it says why
   }
   const key = `${own}\0${parent ?? ''}`;
   if (cached?.key === key) return cached.result;
-  const result = findGroupBase(parent === undefined || parent === '' ? {} : { parent });
+  const result = findGroupBase(options);
   cached = result.ok ? { key, result } : undefined;
   return result;
 }

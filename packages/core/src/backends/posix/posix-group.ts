@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
-import { readKernelFile } from '@pg/procfs';
+import { ticksSinceBoot } from '@pg/procfs';
 import { ProcMember } from '../proc-member.js';
 import { commandOf, processTable, type ProcessEntry } from './proc-table.js';
 
@@ -72,7 +72,7 @@ export class PosixGroup implements BackendGroup {
     }
     // Read once the pass has sent everything: never earlier than any of its signals.
     if (sentAt !== undefined && sentNow.length > 0) {
-      const now = uptimeTicks();
+      const now = ticksSinceBoot();
       for (const pid of sentNow) sentAt.set(pid, now);
     }
     if (denied !== undefined) throw new PermissionError(`not allowed to signal members of group ${this.id}`);
@@ -117,15 +117,6 @@ function signalTimes(signalled: Set<string>): Map<number, number> | undefined {
   let times = signalTimesOf.get(signalled);
   if (times === undefined) signalTimesOf.set(signalled, (times = new Map()));
   return times;
-}
-
-/**
- * Now, in the unit of /proc/PID/stat's start time: clock ticks (USER_HZ, 100 a second on Linux)
- * since boot, from /proc/uptime (seconds since boot, two decimals). Read after a pass has sent
- * its signals, so it is never earlier than the moment a member was signalled.
- */
-function uptimeTicks(): number {
-  return Math.floor(Number(readKernelFile('/proc/uptime').split(' ')[0]) * 100);
 }
 
 /** `process.kill`: 'gone' on ESRCH, 'denied' on EPERM. Never pid 1 or this process. */

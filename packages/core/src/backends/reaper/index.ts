@@ -11,6 +11,9 @@ import { parseReaperId, ReaperGroup } from './reaper-group.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', available: false, reason });
 
+/** The helper the probe found working (core always probes a backend before using it). */
+let probedHelper: string | undefined;
+
 /**
  * The Linux backend for everyone: pg-helper (`@pg/helper`, a small C program) is the leader's
  * parent and a child subreaper, so every process the leader forks, daemons included, stays its
@@ -18,9 +21,6 @@ const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', avail
  * group dies with its owner (SIGKILL included) unless `onOwnerExit: 'keep'`. Needs no cgroup,
  * no root and no systemd: Linux 3.4+ for the subreaper, 5.3+ for pidfds, and the helper built.
  */
-/** The helper the probe found working (core always probes a backend before using it). */
-let probedHelper: string | undefined;
-
 export const reaperBackend: Backend = {
   name: 'reaper',
 
