@@ -13,9 +13,9 @@ import { constants } from 'node:os';
 const MEMBER_LIST = /(?:\/cgroup\.procs|\/task\/\d+\/children)$/;
 /**
  * The backend primitives that scan and then signal (`BackendGroup` in @pg/core's backend.ts): a
- * signal pass, and the hold that stops every member before the passes where a backend cannot freeze.
+ * signal pass, and a pass of the hold that stops every member where a backend cannot freeze.
  */
-const SIGNALLING_PRIMITIVE = /\b(?:signalPass|holdForks)\b/;
+const SIGNALLING_PRIMITIVE = /\b(?:signalPass|holdPass)\b/;
 
 type SyncFs = Record<'openSync' | 'readSync' | 'closeSync', (...args: unknown[]) => unknown>;
 
