@@ -65,12 +65,13 @@ const STDERR_KEPT = 32 * 1024;
  * cgroup, then kills what is left and removes the cgroup. Never rejects for what the run did.
  */
 export async function runConformance(options: NestedRunOptions): Promise<NestedRun> {
-  const readable = options.asNobody ? readableCheckout() : { path: checkout, cleanup: () => undefined };
+  const name = `pgtest-${options.name}-${process.pid}`;
+  const cgroup = options.delegated ? delegateSubtree(name) : rootOwnedCgroup(name);
   const out = mkdtempSync(join(tmpdir(), `pg-${options.name}-`));
-  chmodSync(out, 0o777);
-  let cgroup: Cgroup | undefined;
+  let readable: { path: string; cleanup(): void } | undefined;
   try {
-    cgroup = options.delegated ? delegateSubtree(`pgtest-${options.name}-${process.pid}`) : rootOwnedCgroup(`pgtest-${options.name}-${process.pid}`);
+    chmodSync(out, 0o777);
+    readable = options.asNobody ? readableCheckout() : { path: checkout, cleanup: () => undefined };
     const report = join(out, 'report.json');
     const vitest = [process.execPath, join(readable.path, 'node_modules/vitest/vitest.mjs'), 'run', 'test/conformance', '--reporter', 'json', '--outputFile', report];
     if (options.testNamePattern !== undefined) vitest.push('-t', options.testNamePattern);
@@ -78,15 +79,14 @@ export async function runConformance(options: NestedRunOptions): Promise<NestedR
     const command = options.asNobody ? [...AS_NOBODY, 'env', `HOME=${out}`, ...vitest, '--configLoader', 'runner'] : vitest;
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
     delete env.PG_CGROUP_PARENT; // the run's groups go below its own cgroup, where this looks for leftovers
-    const group = cgroup;
-    const { exit, stderr } = await run(PRE_EXEC_SHELL, ['-c', PRE_EXEC_SCRIPT, group.dir, ...command], readable.path, env, () => group.kill());
-    const left = { leftProcesses: cgroup.members(), leftCgroups: subdirectories(cgroup.dir).map((d) => relative(cgroup!.dir, d)) };
+    const { exit, stderr } = await run(PRE_EXEC_SHELL, ['-c', PRE_EXEC_SCRIPT, cgroup.dir, ...command], readable.path, env, () => cgroup.kill());
+    const left = { leftProcesses: cgroup.members(), leftCgroups: subdirectories(cgroup.dir).map((d) => relative(cgroup.dir, d)) };
     if (!existsSync(report)) return { files: new Map(), noReport: `no JSON report (exit ${exit})`, exit, stderr, ...left };
     return { files: byFile(JSON.parse(readFileSync(report, 'utf8')) as JsonReport), noReport: undefined, exit, stderr, ...left };
   } finally {
     await discardSubtree(cgroup);
     rmSync(out, { recursive: true, force: true });
-    readable.cleanup();
+    readable?.cleanup();
   }
 }
 
@@ -218,15 +218,12 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, 
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const done = () => resolve({ exit: signal ?? code, stderr });
+      if (child.stderr === null || child.stderr.closed) return done();
       const grace = setTimeout(done, 10_000);
-      child.stderr?.once('close', () => {
+      child.stderr.once('close', () => {
         clearTimeout(grace);
         done();
       });
-      if (child.stderr?.closed !== false) {
-        clearTimeout(grace);
-        done();
-      }
     });
   });
 }
