@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Cgroup, findCgroup2Mount, PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
+import type { NestedErrors } from './nested-errors-reporter.js';
 import { AS_NOBODY, checkout, delegateSubtree, discardSubtree, readableCheckout } from './unprivileged.js';
 
 /** One test as vitest's JSON reporter gives it. */
@@ -18,6 +19,8 @@ export interface NestedTest {
   readonly title: string;
   readonly status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
   readonly failureMessages?: readonly string[];
+  /** Its errors' messages, from nested-errors-reporter.ts (the JSON report keeps only stacks). */
+  readonly messages?: readonly string[];
 }
 
 interface JsonReport {
@@ -73,16 +76,19 @@ export async function runConformance(options: NestedRunOptions): Promise<NestedR
     chmodSync(out, 0o777);
     readable = options.asNobody ? readableCheckout() : { path: checkout, cleanup: () => undefined };
     const report = join(out, 'report.json');
+    const errors = join(out, 'errors.jsonl');
     const vitest = [process.execPath, join(readable.path, 'node_modules/vitest/vitest.mjs'), 'run', 'test/conformance', '--reporter', 'json', '--outputFile', report];
+    vitest.push('--reporter', './test/integration/nested-errors-reporter.ts');
     if (options.testNamePattern !== undefined) vitest.push('-t', options.testNamePattern);
     // `--configLoader runner`: the default loader writes a bundled config under node_modules, which uid 65534 may not.
     const command = options.asNobody ? [...AS_NOBODY, 'env', `HOME=${out}`, ...vitest, '--configLoader', 'runner'] : vitest;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PG_NESTED_ERRORS: errors };
     delete env.PG_CGROUP_PARENT; // the run's groups go below its own cgroup, where this looks for leftovers
     const { exit, stderr } = await run(PRE_EXEC_SHELL, ['-c', PRE_EXEC_SCRIPT, cgroup.dir, ...command], readable.path, env, () => cgroup.kill());
     const left = { leftProcesses: cgroup.members(), leftCgroups: subdirectories(cgroup.dir).map((d) => relative(cgroup.dir, d)) };
     if (!existsSync(report)) return { files: new Map(), noReport: `no JSON report (exit ${exit})`, exit, stderr, ...left };
-    return { files: byFile(JSON.parse(readFileSync(report, 'utf8')) as JsonReport), noReport: undefined, exit, stderr, ...left };
+    const files = byFile(JSON.parse(readFileSync(report, 'utf8')) as JsonReport, existsSync(errors) ? readFileSync(errors, 'utf8') : '');
+    return { files, noReport: undefined, exit, stderr, ...left };
   } finally {
     await discardSubtree(cgroup);
     rmSync(out, { recursive: true, force: true });
@@ -163,19 +169,29 @@ function tagOf(test: NestedTest, backend: string): { tag: string; skipReason: st
 /** The nested test's outcome as this test's: its failure (first line as the message, all of it as the stack). */
 function assertNested(test: NestedTest): void {
   if (test.status === 'failed') {
-    const message = test.failureMessages?.[0] ?? '(no message)';
-    const error = new Error(`failed in the nested run: ${message.split('\n')[0]}`);
-    error.stack = message;
+    const stack = test.failureMessages?.[0] ?? '';
+    const message = test.messages?.[0] ?? stack.split('\n')[0] ?? '(no message)';
+    const error = new Error(`failed in the nested run: ${message}`);
+    error.stack = `${error.message}\n${stack}`;
     throw error;
   }
   expect(test.status).toBe('passed');
 }
 
-function byFile(report: JsonReport): Map<string, { error: string | undefined; tests: NestedTest[] }> {
+/** The report's tests by file, each failed one with its messages from the errors reporter's lines. */
+function byFile(report: JsonReport, errorLines: string): Map<string, { error: string | undefined; tests: NestedTest[] }> {
+  const key = (file: string, titles: readonly string[]) => JSON.stringify([file, ...titles]);
+  const messages = new Map<string, readonly string[]>();
+  for (const line of errorLines.split('\n').filter(Boolean)) {
+    const failed = JSON.parse(line) as NestedErrors;
+    messages.set(key(failed.file, failed.titles), failed.messages);
+  }
   const files = new Map<string, { error: string | undefined; tests: NestedTest[] }>();
   for (const f of report.testResults) {
+    const file = posix.basename(f.name);
     const error = f.status === 'failed' && f.assertionResults.length === 0 ? (f.message ?? 'failed to load') : undefined;
-    files.set(posix.basename(f.name), { error, tests: f.assertionResults });
+    const tests = f.assertionResults.map((t) => ({ ...t, messages: messages.get(key(file, [...t.ancestorTitles, t.title])) }));
+    files.set(file, { error, tests });
   }
   return files;
 }
