@@ -112,7 +112,7 @@ export interface WaitOptions {
 
 /**
  * Resolves `true` once contract `ctid` reports `CT_PR_EV_EMPTY` (its last member exited; it may
- * not be reaped yet), acknowledging the event; or once its status shows no member, or no
+ * not be reaped yet), acknowledging it and every other critical event read before it (HWERR); or once its status shows no member, or no
  * contract at all (destroyed: it was empty). The caller must hold the contract and EMPTY must be
  * in its critical set (the kernel default). Reads never block a thread: the fd is non-blocking
  * and polled on a timer. Resolves `false` when `signal` aborts.
@@ -143,10 +143,11 @@ export async function waitForEmptyWith(lib: Libcontract, ctid: number, options: 
     stream.reset();
     for (let wait = 2; ; wait = Math.min(wait * 2, maxInterval)) {
       for (let event = stream.readCritical(); event !== undefined; event = stream.readCritical()) {
-        if (event.ctid === ctid && event.typeBits === CT_PR_EV.EMPTY) {
-          ackWith(lib, ctid, event.evid);
-          return true;
-        }
+        if (event.ctid !== ctid) continue;
+        // Every critical event read is acknowledged, as ctrun does: an unacknowledged one (HWERR,
+        // critical and fatal by default) stays queued and counted against the contract.
+        ackWith(lib, ctid, event.evid);
+        if (event.typeBits === CT_PR_EV.EMPTY) return true;
       }
       if (options.signal?.aborted) return false;
       // EAGAIN says nothing about whether the event can still come: the status does.
