@@ -121,6 +121,7 @@ export class FakeKernel {
       creator: 'sshd',
       events: [],
     });
+    this.#born(this.self.pid, 1, false);
   }
 
   /** The calling thread's active template (`lwp_ct_active`), set by `ct_tmpl_activate`. */
