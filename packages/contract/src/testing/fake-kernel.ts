@@ -152,9 +152,9 @@ export class FakeKernel {
     }
   }
 
-  /** The fake clock `pr_start` is read on (ns since the epoch); each reading moves it on by 1 µs. */
+  /** The fake clock `pr_start` is read on (ns since the epoch); each reading moves it on by 1 ms. */
   nowNs(): bigint {
-    this.#clock += 1000n;
+    this.#clock += 1_000_000n;
     return this.#clock;
   }
 

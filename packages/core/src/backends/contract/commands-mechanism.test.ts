@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OwnerExitPolicy, SpawnRequest } from '../../backend.js';
 import { PermissionError, SpawnError } from '../../errors/index.js';
 import { signalUntilNoneNew } from '../../group-loops.js';
+import { SignalRound } from '../../rounds.js';
 import type { CommandTools } from './command-tools.js';
 import { commandsMechanismWith } from './commands-mechanism.js';
 import { CtrunGroup } from './ctrun-group.js';
@@ -137,12 +138,12 @@ describe('command path groups over a fake ctstat and pkill', () => {
     const { kernel, tools } = fakeTools();
     const c = kernel.addContract({ owner: 4242, members: [9300], aux: 'pg:4242:1' });
     const group = new CtrunGroup(c.id, undefined, tools);
-    const signalled = new Set<string>();
+    const round = new SignalRound(15);
     kernel.memberFork(9300, 9301, { sidl: true });
-    expect(await group.signalPass(15, signalled)).toBe(2);
+    expect(await group.signalPass(round)).toBe(2);
     kernel.finishFork(9301);
-    expect(await group.signalPass(15, signalled)).toBe(1);
-    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(await group.signalPass(round)).toBe(1);
+    expect(await group.signalPass(round)).toBe(0);
     expect(kernel.signals.map((s) => s.pid)).toEqual([9300, 9300, 9301]);
   });
 
@@ -150,7 +151,7 @@ describe('command path groups over a fake ctstat and pkill', () => {
     const { kernel, tools } = fakeTools();
     const c = kernel.addContract({ owner: 4242, members: [9400, 9401], aux: 'pg:4242:1' });
     kernel.unsignallable.add(9401);
-    await expect(new CtrunGroup(c.id, undefined, tools).signalPass(15, new Set())).rejects.toBeInstanceOf(PermissionError);
+    await expect(new CtrunGroup(c.id, undefined, tools).signalPass(new SignalRound(15))).rejects.toBeInstanceOf(PermissionError);
     expect(kernel.signals).toEqual([{ pid: 9400, signal: 15 }]);
   });
 });

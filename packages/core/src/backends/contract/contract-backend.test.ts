@@ -10,6 +10,7 @@ import type { BackendGroup, OwnerExitPolicy, SpawnRequest } from '../../backend.
 import { ContractBackendError, GroupGoneError, PermissionError, UnstoppableGroupError } from '../../errors/index.js';
 import { signalUntilNoneNew } from '../../group-loops.js';
 import { ProcessGroup } from '../../process-group.js';
+import { SignalRound } from '../../rounds.js';
 import { ContractGroup, HeldContractGroup } from './contract-group.js';
 import { LIBCONTRACT_GUARANTEES } from './guarantees.js';
 import { libcontractMechanism } from './libcontract-mechanism.js';
@@ -163,7 +164,7 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const group = new ContractGroup(contracts, 99, undefined, { facts: fake.kernel });
     expect(await group.isEmpty()).toBe(true);
-    expect(await group.signalPass(15, new Set())).toBe(0);
+    expect(await group.signalPass(new SignalRound(15))).toBe(0);
     await group.killPass();
     await expect(group.members()).rejects.toBeInstanceOf(GroupGoneError);
   });
@@ -172,14 +173,14 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ members: [100] });
     const group = new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel });
-    const signalled = new Set<string>();
+    const round = new SignalRound(15);
     let forks = 0;
     fake.kernel.onSigsend = () => {
       if (forks++ === 0) fake.kernel.memberFork(100, 101); // forked while the signal was delivered: it escaped it
     };
-    expect(await group.signalPass(15, signalled)).toBe(1);
-    expect(await group.signalPass(15, signalled)).toBe(1); // 101 is new
-    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(await group.signalPass(round)).toBe(1);
+    expect(await group.signalPass(round)).toBe(1); // 101 is new
+    expect(await group.signalPass(round)).toBe(0);
     expect(fake.calls.filter((call) => call.startsWith('sigsend'))).toHaveLength(2);
     expect(fake.kernel.signals).toEqual([{ pid: 100, signal: 15 }, { pid: 100, signal: 15 }, { pid: 101, signal: 15 }]);
   });
@@ -188,29 +189,29 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ members: [110] });
     const group = new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel });
-    const signalled = new Set<string>();
+    const round = new SignalRound(15);
     fake.kernel.memberFork(110, 111, { sidl: true }); // listed by the contract, skipped by sigsend
-    expect(await group.signalPass(15, signalled)).toBe(2); // 110 sent; 111 hidden: another pass is needed
+    expect(await group.signalPass(round)).toBe(2); // 110 sent; 111 hidden: another pass is needed
     expect(fake.kernel.signals).toEqual([{ pid: 110, signal: 15 }]);
-    expect(await group.signalPass(15, signalled)).toBe(1); // still hidden: no sigsend, a short pause
+    expect(await group.signalPass(round)).toBe(1); // still hidden: no sigsend, a short pause
     expect(fake.calls.filter((call) => call.startsWith('sigsend'))).toHaveLength(1);
     fake.kernel.finishFork(111);
-    expect(await group.signalPass(15, signalled)).toBe(1);
+    expect(await group.signalPass(round)).toBe(1);
     expect(fake.kernel.signals.at(-1)).toEqual({ pid: 111, signal: 15 });
-    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(await group.signalPass(round)).toBe(0);
   });
 
   it('fake libcontract: a trapping tree whose leader forks a child after every signal converges: such a child is not new (issue 22.2)', async () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ members: [120] });
     const group = new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel });
-    const signalled = new Set<string>();
-    expect(await group.signalPass(15, signalled)).toBe(1);
+    const round = new SignalRound(15);
+    expect(await group.signalPass(round)).toBe(1);
     fake.kernel.memberFork(120, 121); // after 120 took the signal
-    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(await group.signalPass(round)).toBe(0);
     // Its own child is new: its parent was never signalled.
     fake.kernel.memberFork(121, 122);
-    expect(await group.signalPass(15, signalled)).toBe(1);
+    expect(await group.signalPass(round)).toBe(1);
     expect(fake.kernel.signals.map((s) => s.pid)).toEqual([120, 120, 121, 122]); // one sigsend reaches every member
   });
 
@@ -228,7 +229,7 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ owner: 1, members: [300] });
     fake.kernel.unsignallable.add(300);
-    await expect(new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel }).signalPass(15, new Set())).rejects.toBeInstanceOf(PermissionError);
+    await expect(new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel }).signalPass(new SignalRound(15))).rejects.toBeInstanceOf(PermissionError);
   });
 
   it('fake libcontract: one member of several that may not be signalled is a PermissionError naming it, after the others had the signal (sigsend answered 0; issue 22.4)', async () => {
@@ -236,7 +237,7 @@ describe('contract groups against a fake libcontract', () => {
     const c = fake.kernel.addContract({ owner: 1, members: [310, 311] });
     fake.kernel.unsignallable.add(311);
     const group = new ContractGroup(contracts, c.id, undefined, { facts: fake.kernel });
-    await expect(group.signalPass(15, new Set())).rejects.toSatisfy((e: unknown) => PermissionError.isInstance(e) && /311/.test((e as Error).message));
+    await expect(group.signalPass(new SignalRound(15))).rejects.toSatisfy((e: unknown) => PermissionError.isInstance(e) && /311/.test((e as Error).message));
     expect(fake.kernel.signals).toEqual([{ pid: 310, signal: 15 }]);
     await expect(group.killPass()).rejects.toBeInstanceOf(PermissionError); // not 30 s of passes
     expect(fake.kernel.signals.at(-1)).toEqual({ pid: 310, signal: 9 });
@@ -364,11 +365,14 @@ describe('attach and list against a fake libcontract', () => {
   });
 });
 
+/** The backend as ProcessGroup sees it: name, guarantees and capabilities of the libcontract mechanism. */
+const libcontractBackend = { name: 'contract', guarantees: () => LIBCONTRACT_GUARANTEES, capabilities: () => ({ ipc: true, limits: [] }) } as const;
+
 describe('ProcessGroup over the contract backend, against a fake libcontract with real children', () => {
   it('fake libcontract: kill() abandons the NOORPHAN contract, the real leader dies, the group empties and closes', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('kill'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.kill();
     expect(group.closed).toBe(true);
     expect(inner.child?.signalCode).toBe('SIGKILL');
@@ -379,7 +383,7 @@ describe('ProcessGroup over the contract backend, against a fake libcontract wit
   it('fake libcontract: stop() sends SIGTERM by contract and the EMPTY event ends it', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('keep'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.stop({ timeout: 20_000 });
     expect(inner.child?.signalCode).toBe('SIGTERM');
     expect(fake.calls).toContain('ct_ctl_ack');

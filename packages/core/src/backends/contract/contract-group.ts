@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Contracts, ProcessFacts } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { contractCall, contractCode, wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
 import { checkKillable, signalPassOver } from './signal-pass.js';
@@ -68,10 +69,10 @@ export class ContractGroup implements BackendGroup {
    * such a member is counted only once procfs shows it, after a send that followed. A contract
    * that is gone has nothing to signal.
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass(round: SignalRound): Promise<number> {
     const pids = this.memberPids();
     if (pids === undefined) return 0;
-    return signalPassOver(this.ctid, pids, this.facts, signalled, async () => this.sigsend(signal), this.id);
+    return signalPassOver(this.ctid, pids, this.facts, round, async () => this.sigsend(round.signal), this.id);
   }
 
   /**

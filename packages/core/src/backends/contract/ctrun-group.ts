@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { GroupGoneError } from '../../errors/index.js';
 import type { CommandTools } from './command-tools.js';
 import { wrapContractError } from './errors.js';
@@ -59,10 +60,10 @@ export class CtrunGroup implements BackendGroup {
    * which signals every member. A member that may not be signalled is a PermissionError (pkill
    * itself exits 0 then; `pkillContract` reads its warnings).
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass(round: SignalRound): Promise<number> {
     const pids = await this.#memberPids();
     if (pids === undefined || this.#ctid === undefined) return 0;
-    return signalPassOver(this.#ctid, pids, this.#tools.facts, signalled, () => this.#pkill(signal), this.id);
+    return signalPassOver(this.#ctid, pids, this.#tools.facts, round, () => this.#pkill(round.signal), this.id);
   }
 
   /** SIGKILL to ctrun while it runs (NOORPHAN: the kernel kills every member atomically), then one `pkill -9 -c`. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessFacts } from '@pg/contract';
 import { PermissionError } from '../../errors/index.js';
+import type { SignalRound } from '../../rounds.js';
 
 /**
  * One signal pass over a contract's members, for both mechanisms (`sigsend(P_CTID)` or
@@ -18,15 +19,7 @@ import { PermissionError } from '../../errors/index.js';
  * - A member this process may not signal (`kill(pid, 0)`: EPERM) is a PermissionError once the
  *   others were sent the signal: `sigsend` answers EPERM only when it reached nobody.
  */
-export async function signalPassOver(
-  ctid: number,
-  memberPids: readonly number[],
-  facts: ProcessFacts,
-  signalled: Set<string>,
-  send: () => Promise<unknown>,
-  id: string,
-): Promise<number> {
-  const sentAt = sendTimes(signalled);
+export async function signalPassOver(ctid: number, memberPids: readonly number[], facts: ProcessFacts, round: SignalRound, send: () => Promise<unknown>, id: string): Promise<number> {
   const ready: { pid: number; key: string }[] = [];
   const denied: number[] = [];
   let hidden = 0;
@@ -38,19 +31,18 @@ export async function signalPassOver(
     }
     if (info.contract !== ctid) continue; // left, and the pid went to another process
     const key = `${pid}@${info.startNs}`;
-    if (signalled.has(key)) continue;
-    const parentAt = sentAt.get(info.ppid);
-    if (parentAt !== undefined && info.startNs > parentAt) continue;
+    if (round.signalled.has(key)) continue;
+    if (round.bornAfterParentSignalled(info.ppid, Number(info.startNs), CLOCK_SLACK_NS)) continue;
     if (!facts.maySignal(pid)) denied.push(pid);
     else ready.push({ pid, key });
   }
   if (ready.length > 0) {
     await send();
     // Read once the send returned: never earlier than any signal it delivered.
-    const now = facts.nowNs();
+    const now = Number(facts.nowNs());
     for (const { pid, key } of ready) {
-      signalled.add(key);
-      sentAt.set(pid, now);
+      round.signalled.add(key);
+      round.sentAt.set(pid, now);
     }
   } else if (hidden > 0) {
     // Only members still being forked: a send would skip them. Give the forks a moment, so that
@@ -76,11 +68,9 @@ function deniedError(id: string, pids: readonly number[]): PermissionError {
 /** The pause of a pass that found only members procfs does not show yet (mid-fork). */
 const HIDDEN_PAUSE_MS = 5;
 
-/** For each signal operation (its `signalled` set): when each pid was signalled, in ns on psinfo's clock. */
-const sendTimesOf = new WeakMap<Set<string>, Map<number, bigint>>();
-
-function sendTimes(signalled: Set<string>): Map<number, bigint> {
-  let times = sendTimesOf.get(signalled);
-  if (times === undefined) sendTimesOf.set(signalled, (times = new Map()));
-  return times;
-}
+/**
+ * `pr_start` and the send time are ns since the epoch (about 2^60), kept by core's round as
+ * numbers: a double holds them to 256 ns. A child counts as born after its parent's signal only
+ * when it started more than 1 µs later, so the rounding can only make a member new, never hide one.
+ */
+const CLOCK_SLACK_NS = 1000;
