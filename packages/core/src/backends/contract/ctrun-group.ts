@@ -11,7 +11,7 @@ import { signalPassOver } from './signal-pass.js';
 const CTRUN_INTERNAL = 124;
 
 /**
- * The contract backend without koffi (docs/illumos.md, "CLI fallback"). For a spawned
+ * The contract backend without koffi (docs/illumos.md, "The command path"). For a spawned
  * group the leader is `ctrun -l contract -o noorphan FILE ARGS`: ctrun holds the contract, waits
  * for its EMPTY event and then exits with the direct child's status; ctrun dying by any signal
  * makes the kernel SIGKILL every member atomically (NOORPHAN). Members come from `ctstat -v -i`,
