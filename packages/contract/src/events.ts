@@ -118,7 +118,9 @@ export interface WaitOptions {
  * and polled on a timer. Resolves `false` when `signal` aborts.
  *
  * Rejects with ContractError `'ENOTHELD'` when the contract, still with members, is no longer
- * held by this process (abandoned: orphaned or inherited). Its EMPTY event would never be
+ * held by this process (abandoned: orphaned or inherited), unless it is a NOORPHAN orphan, whose
+ * members the kernel is killing: then it waits for the contract to be destroyed (a member the
+ * creator may not kill keeps it waiting, until `signal` aborts). Its EMPTY event would never be
  * readable: the kernel publishes events of an orphaned contract already acknowledged
  * (`cte_publish_all`), so a critical read skips them, and a non-blocking read answers EAGAIN,
  * never EIDRM, even once the queue is dead (`cte_get_event`).
@@ -169,6 +171,9 @@ function emptyOrNotHeld(lib: Libcontract, ctid: number): boolean {
     throw error;
   }
   if (status.state === 'dead' || status.members?.length === 0) return true;
+  // Abandoned with NOORPHAN: the kernel posted SIGKILL to the members and they leave as it lands
+  // (docs/illumos.md, "Atomic SIGKILL"); the contract is destroyed with the last. Keep looking.
+  if (status.state === 'orphan' && status.params?.includes('noorphan') === true) return false;
   if (status.state !== 'owned' || status.holder !== process.pid) {
     const holder = status.state === 'owned' ? `process ${status.holder}` : status.state === 'inherited' ? `contract ${status.holder} (inherited)` : 'no one (orphaned)';
     throw new ContractError(

@@ -51,6 +51,8 @@ export interface Libcontract {
   /** The array points into the handle's nvlist: copy it with `copyInts` before `ct_status_free`, never free it. */
   ct_pr_status_get_members(handle: Pointer, pids: Out<Pointer>, n: Out<number>): number;
   ct_pr_status_get_contracts(handle: Pointer, ids: Out<Pointer>, n: Out<number>): number;
+  /** The contract's parameters (`CTD_FIXED` or more). */
+  ct_pr_status_get_param(handle: Pointer, params: Out<number>): number;
   /** The strings point into the handle's nvlist, like the arrays: copy with `copyString` before `ct_status_free`. */
   ct_pr_status_get_svc_aux(handle: Pointer, out: Out<Pointer>): number;
   ct_pr_status_get_svc_fmri(handle: Pointer, out: Out<Pointer>): number;
@@ -137,6 +139,7 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
   const contracts = f('int ct_pr_status_get_contracts(void *hdl, _Out_ void **ids, _Out_ uint32_t *n)');
   // The strings stay pointers here (not `char **`, which koffi would copy at once): the caller
   // copies them while the handle lives, as with the arrays.
+  const param = f('int ct_pr_status_get_param(void *hdl, _Out_ uint32_t *param)');
   const aux = f('int ct_pr_status_get_svc_aux(void *hdl, _Out_ void **aux)');
   const fmri = f('int ct_pr_status_get_svc_fmri(void *hdl, _Out_ void **fmri)');
   const creator = f('int ct_pr_status_get_svc_creator(void *hdl, _Out_ void **creator)');
@@ -178,6 +181,7 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
     ct_status_get_holder: (h) => statusHolder(h) as number,
     ct_pr_status_get_members: (h, pids, n) => members(h, pids, n) as number,
     ct_pr_status_get_contracts: (h, ids, n) => contracts(h, ids, n) as number,
+    ct_pr_status_get_param: (h, out) => param(h, out) as number,
     ct_pr_status_get_svc_aux: (h, out) => aux(h, out) as number,
     ct_pr_status_get_svc_fmri: (h, out) => fmri(h, out) as number,
     ct_pr_status_get_svc_creator: (h, out) => creator(h, out) as number,

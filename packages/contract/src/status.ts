@@ -2,7 +2,7 @@ import { contractDir, CTD, LATEST_PATH } from './constants.js';
 import { check, ContractError } from './errors.js';
 import { closeCtfs, openCtfs } from './fds.js';
 import { libcontract, type Libcontract, type Out, type Pointer } from './ffi.js';
-import { stateName, type ContractState } from './names.js';
+import { paramNames, stateName, type ContractParam, type ContractState } from './names.js';
 
 /** How much `ct_status_read` fetches. Members and inherited contracts need `'all'`. */
 export type StatusDetail = 'common' | 'fixed' | 'all';
@@ -13,6 +13,8 @@ export interface ContractStatus {
   readonly state: ContractState;
   /** The holder's pid; the regent's contract id when `inherited`; 0 when orphaned. */
   readonly holder: number;
+  /** The contract's parameters (`noorphan`, …). With detail `'fixed'` or `'all'`. */
+  readonly params: readonly ContractParam[] | undefined;
   /** Live member pids (processes leave at exit, before reaping). Only with detail `'all'`. */
   readonly members: readonly number[] | undefined;
   /** Contracts inherited by this one, awaiting adoption. Only with detail `'all'`. */
@@ -71,6 +73,12 @@ export class StatusHandle {
   /** Inherited contract ids, copied. Throws `'ENOENT'` when read with less than `'all'` detail. */
   contracts(): number[] {
     return this.#ints('ct_pr_status_get_contracts', (p, n) => this.#lib.ct_pr_status_get_contracts(this.handle, p, n));
+  }
+  /** The parameters. Throws `'ENOENT'` when read with `'common'` detail. */
+  params(): ContractParam[] {
+    const out: Out<number> = [null];
+    check('ct_pr_status_get_param', this.#lib.ct_pr_status_get_param(this.handle, out));
+    return paramNames(out[0] ?? 0);
   }
   /** The creator's aux string, copied. Throws `'ENOENT'` when read with less than `'all'` detail. */
   aux(): string {
@@ -146,6 +154,7 @@ export function snapshotStatus(handle: StatusHandle, detail: StatusDetail): Cont
       id: handle.id,
       state: handle.state,
       holder: handle.holder,
+      params: detail === 'common' ? undefined : handle.params(),
       members: all ? handle.members() : undefined,
       inherited: all ? handle.contracts() : undefined,
       aux: all ? handle.aux() : undefined,

@@ -32,6 +32,7 @@ type FdTarget =
 type FakeFd = FdTarget & { path: string; cloexec: boolean };
 
 interface FakeStatus {
+  params: number | undefined;
   id: number;
   state: number;
   holder: number;
@@ -245,6 +246,7 @@ export class FakeLibcontract implements Libcontract {
       const all = detail === CTD.ALL;
       const handle = this.#nextHandle++;
       this.#statuses.set(handle, {
+        params: detail === CTD.COMMON ? undefined : c.terms.params,
         id: c.id,
         state: STATES[c.state],
         holder: this.kernel.holder(c),
@@ -295,6 +297,12 @@ export class FakeLibcontract implements Libcontract {
     p[0] = pointer;
     return 0;
   }
+  ct_pr_status_get_param = (h: Pointer, out: Out<number>) => {
+    const params = this.#status(h, 'ct_pr_status_get_param').params;
+    if (params === undefined) return ENOENT; // CTD_COMMON has no terms
+    out[0] = params;
+    return 0;
+  };
   ct_pr_status_get_svc_aux = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_aux', (s) => s.aux, p);
   ct_pr_status_get_svc_fmri = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_fmri', (s) => s.fmri, p);
   ct_pr_status_get_svc_creator = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_creator', (s) => s.creator, p);
