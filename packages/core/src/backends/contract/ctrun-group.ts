@@ -12,11 +12,14 @@ const CTRUN_INTERNAL = 124;
 
 /**
  * The contract backend without koffi (docs/illumos.md, "The command path"). For a spawned
- * group the leader is `ctrun -l contract -o noorphan FILE ARGS`: ctrun holds the contract, waits
- * for its EMPTY event and then exits with the direct child's status; ctrun dying by any signal
- * makes the kernel SIGKILL every member atomically (NOORPHAN). Members come from `ctstat -v -i`,
- * signals from `pkill -c`, which finds pids then signals them: a recycled pid can be hit in
- * between, unlike `sigsend(P_CTID)`.
+ * group the leader is `ctrun -l contract -o noorphan -A MARK FILE ARGS`: ctrun holds the
+ * contract, waits for its EMPTY event and then exits with the direct child's status; ctrun dying
+ * by any signal makes the kernel SIGKILL every member it may kill atomically (NOORPHAN). Members
+ * come from `ctstat -v -i`, their parent and start time from psinfo, signals from `pkill -c`,
+ * which finds pids then signals them: a recycled pid can be hit in between, unlike
+ * `sigsend(P_CTID)`. A pass costs two fork/execs (tens of ms): the rule of `signalPassOver` that
+ * leaves alone a member forked after its parent was signalled is what lets a busy, trapping tree
+ * converge here.
  *
  * No `watchEmpty`: the EMPTY event is ctrun's to read. Core polls `isEmpty()`, which for a
  * spawned group costs nothing while ctrun runs (ctrun exits only after EMPTY) and reads the
