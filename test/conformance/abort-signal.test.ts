@@ -19,7 +19,7 @@ forEachBackend('AbortSignal', (backend) => {
   it('an already aborted signal rejects before anything is spawned', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-abort-'));
     try {
-      // Only this process's groups: other test files and other runs on this host make groups meanwhile.
+      // This process's groups only: other processes of the machine may create groups meanwhile.
       const mine = async () => (await listGroups()).filter((g) => g.ownerPid === process.pid).map((g) => g.id);
       const before = await mine();
       const marker = join(dir, 'ran');
