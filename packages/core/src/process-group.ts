@@ -4,6 +4,7 @@ import { delay } from './delay.js';
 import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
+import { releaseOutput } from './backends/output-hold.js';
 import { platformSignal, SIGKILL, signalNumber, type SignalLike } from './signals.js';
 
 /** How long `stop()` waits for the group to empty before SIGKILL, unless told otherwise. */
@@ -61,6 +62,8 @@ export class ProcessGroup implements AsyncDisposable {
     this.id = group.id;
     this.#group = group;
     this.leader = group.child === undefined ? undefined : new Leader(group.child, group.leader);
+    // Handed over now: the caller reads the leader's output from here on.
+    if (group.child !== undefined) releaseOutput(group.child);
     // The leader's exit often empties the group: re-check soon rather than wait out the
     // rate limit of the backend's empty event (cgroup.events: ~12 ms).
     const leaderDone = this.leader?.exited.then(() => this.#kick());
