@@ -2,6 +2,7 @@
 // and writes BENCHMARKS.md at the repository root. See BENCHMARKS.md "Reproduce" for flags.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probe } from '@pg/core';
 import { rawCgroupUsable } from './lib/cgroup-raw.mjs';
@@ -106,7 +107,7 @@ async function main() {
   for (const p of findings) console.log(`\n${p}`);
   if (o.write) {
     writeFileSync(o.out, markdown({ rows, machine, probes, rawCgroup, targets, notes, findings, argv, durationS: (Date.now() - started) / 1000 }));
-    console.log(`\nwrote ${o.out}`);
+    console.log(`\nwrote ${relative(process.cwd(), o.out) || o.out}`);
   }
 }
 

@@ -14,7 +14,7 @@ import { cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, isWithin } from './mou
  * nothing to hold and the release does nothing either.
  *
  * Note: a frozen task whose default action for a signal is fatal dies at once; a task with a
- * handler runs it only after thaw (reference/linux.md).
+ * handler runs it only after thaw (docs/linux.md#signalling-every-member).
  */
 export async function holdForks(group: Cgroup, options: { timeoutMs?: number } = {}): Promise<() => void> {
   if (group.freezeRequested() !== false) return () => undefined;

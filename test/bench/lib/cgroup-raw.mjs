@@ -48,7 +48,7 @@ export class RawCgroup {
   /**
    * Starts `file args` inside the cgroup: a /bin/sh pre-exec step writes 0 (itself) into
    * cgroup.procs and then execs the command, so the command's first instruction already runs in
-   * the group (reference/linux.md: moving child.pid after spawn() returns is a race).
+   * the group (docs/linux.md#placing-a-child-in-its-cgroup: moving child.pid after spawn() returns is a race).
    */
   spawn(file, args, options = {}) {
     return spawn('/bin/sh', ['-c', 'echo 0 > "$0/cgroup.procs" && exec "$@"', this.dir, file, ...args], options);
@@ -71,7 +71,7 @@ export class RawCgroup {
 
   /**
    * Resolves when `populated 0`: inotify on cgroup.events plus a 1 ms re-read, because the
-   * kernel rate-limits those notifications (~12 ms here, reference/linux.md).
+   * kernel rate-limits those notifications (~12 ms here, docs/linux.md#emptiness-and-cgroupevents).
    */
   whenEmpty(limitMs = 60_000) {
     return new Promise((resolve, reject) => {
