@@ -14,7 +14,9 @@ export function repoRelative(text) {
   return text.replaceAll(REPO_ROOT, '');
 }
 
-const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty', 'footprint (MB resident)', 'init start-up (unshare … INIT -- /bin/true)'];
+const CLI_START = 'pg command start-up → exit';
+const CLI_MEMORY = 'pg command peak memory (MB resident)';
+const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty', 'footprint (MB resident)', 'init start-up (unshare … INIT -- /bin/true)', CLI_START, CLI_MEMORY];
 
 /** Adds `stats`, `ratio` (median over the baseline's median at the same scenario and N). */
 export function annotate(rows) {
@@ -62,12 +64,17 @@ function markdownTable(rows) {
   return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n');
 }
 
+/** Every target the bench judges: the Linux issues', then the `pg` command's. Returns [{ target, figure, verdict }]. */
+export function judgeTargets(rows, context) {
+  return [...linuxTargets(rows, context), ...cliTargets(rows)];
+}
+
 /**
  * The targets of issue 4, judged on the cgroup backend (the one they are written for):
  * spawn ≤ 1.10× plain spawn; kill ≤ 1.15× raw cgroup.kill with 0 survivors (each N);
- * members() for 1000 ≤ 0.5 ms. Returns [{ target, figure, verdict }].
+ * members() for 1000 ≤ 0.5 ms.
  */
-export function judgeTargets(rows, { cgroupProbe, rawCgroup }) {
+function linuxTargets(rows, { cgroupProbe, rawCgroup }) {
   if (!cgroupProbe?.available) {
     const why = `not measured: the cgroup backend is unavailable here (${cgroupProbe?.reason ?? 'not probed'})`;
     return ['spawn ≤ 1.10× plain spawn', 'kill ≤ 1.15× raw cgroup.kill, 0 survivors', 'members() for 1000 ≤ 0.5 ms'].map((target) => ({ target, figure: '–', verdict: why }));
@@ -152,6 +159,32 @@ function issueTargets(rows, find, rawCgroup) {
     const start = find('init start-up (unshare … INIT -- /bin/true)', 'pg init (pg-helper, through the pg command)');
     judge('pg init as PID 1 ≤ 5 MB resident one second in (issue 13)', `${init.stats.median.toFixed(1)} MB (${peers.join(', ') || 'no peer installed'}); start-up ${start ? ms(start.stats.median) : '–'}`, init.stats.median <= 5, `${init.stats.median.toFixed(1)} MB`);
   } else none('pg init as PID 1 ≤ 5 MB (issue 13)', init?.skipped ?? 'needs root and unshare');
+  return out;
+}
+
+/**
+ * The targets of issue 18 for the `pg` command, wall time against `node -e 0` (medians):
+ * `pg --help` ≤ 1.2×, `pg run -- true` ≤ 1.5×; peak memory is shown with each.
+ */
+function cliTargets(rows) {
+  const find = (scenario, method) => rows.find((r) => r.scenario === scenario && r.method === method);
+  const baseMemory = find(CLI_MEMORY, 'node -e 0');
+  const out = [];
+  for (const [method, limit] of [['pg --help', 1.2], ['pg run -- true', 1.5]]) {
+    const target = `\`${method}\` ≤ ${limit.toFixed(1)}× \`node -e 0\`, wall (issue 18)`;
+    const time = find(CLI_START, method);
+    if (!time?.stats.n || !Number.isFinite(time.ratio)) {
+      out.push({ target, figure: '–', verdict: `not measured: ${time?.skipped ?? 'the cli scenario did not run (--only)'}` });
+      continue;
+    }
+    const memory = find(CLI_MEMORY, method);
+    const peak = memory?.stats.n && baseMemory?.stats.n ? `; peak ${memory.stats.median.toFixed(1)} MB (node -e 0: ${baseMemory.stats.median.toFixed(1)} MB)` : '';
+    out.push({
+      target,
+      figure: `${ratio(time.ratio)} (${ms(time.stats.median)} vs ${ms(time.stats.median / time.ratio)})${peak}`,
+      verdict: time.ratio <= limit ? 'met' : `not met: ${ratio(time.ratio)}, ${((time.ratio / limit - 1) * 100).toFixed(0)}% over (see "Where pg's time goes")`,
+    });
+  }
   return out;
 }
 
@@ -245,6 +278,7 @@ export function analysis(rows) {
     }
     out.push(`**kill, N=${n}:** pg ${ms(pg)} against raw \`cgroup.kill\` → \`populated 0\` → rmdir ${ms(raw)}: pg adds ${ms(pg - raw)}. On top of the same kernel work, pg's \`kill()\` waits for its \`empty\` promise: the \`cgroup.events\` watcher (inotify plus the re-read timer \`kick()\` starts) *and* Node's \`exit\` event for the leader, then closes the group (pidfd close, rmdir, removal of the base when it is empty).`);
   }
+  out.push(...cliAnalysis(med));
   const [procs, members] = [med('list members', 'raw cgroup.procs read', 1000), med('list members', 'pg cgroup members()', 1000)];
   if (procs !== undefined && members !== undefined) {
     out.push(
@@ -252,4 +286,26 @@ export function analysis(rows) {
     );
   }
   return out;
+}
+
+/** Where the `pg` command's start-up goes, from the cli rows (medians, over `node -e 0`). */
+function cliAnalysis(med) {
+  const [node, help, core, probed, run] = [
+    med(CLI_START, 'node -e 0'),
+    med(CLI_START, 'pg --help'),
+    med(CLI_START, 'node: import @pg/core (part of pg run)'),
+    med(CLI_START, 'node: import @pg/core, probe() (part of pg run)'),
+    med(CLI_START, 'pg run -- true'),
+  ];
+  if ([node, help, core, probed, run].some((x) => x === undefined)) return [];
+  return [
+    `**Where the \`pg\` command's start-up goes (medians).** \`node -e 0\` ${ms(node)}. \`pg --help\` ${ms(help)}, ${ms(help - node)} more: ` +
+      'the `pg` shell script (`sh`, one `readlink`) and Node\'s ES module loader, which `node -e 0` never starts, plus `dist/main.js` and the command list. ' +
+      'No package is loaded: each command is a dynamic import, so `pg --help` loads `dist/main.js` and the command list only, and every other command its own module and what that imports. ' +
+      `\`pg run -- true\` ${ms(run)}, ${ms(run - node)} over \`node -e 0\`, of which importing \`@pg/core\` (with \`@pg/cgroup\`, \`@pg/procfs\`, \`@pg/pidfd\`) takes ${ms(core - node)}, ` +
+      `and its \`probe()\` ${ms(probed - core)} more: \`auto\` probes every backend before the first spawn, and the probes load koffi (pidfds), make a trial cgroup and start pg-helper twice ` +
+      '(the cgroup probe to see whether it can `clone3` into a cgroup, the reaper probe to run `/bin/true` as a subreaper), and load `@pg/contract` to find libcontract missing. ' +
+      `The remaining ${ms(run - probed)} is the run itself: the CLI's run module, the spawn through pg-helper, the leader's exit, stopping the group and removing its cgroup. ` +
+      'So what is left over the 1.5× target lies in `@pg/core`: its selection probes (a probe that stops at the first available backend would spare the reaper and contract probes) and a spawn per pg-helper.',
+  ];
 }
