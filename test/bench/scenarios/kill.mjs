@@ -30,7 +30,7 @@ export function killMethods({ backends, rawCgroup, treeKillAt1000 }) {
         const t0 = now();
         h.cg.kill();
         await h.cg.whenEmpty();
-        h.cg.remove();
+        await h.cg.remove();
         return { ms: now() - t0 };
       },
     });
