@@ -78,7 +78,7 @@ function spawnMethods(backends, rawCgroup) {
         const cg = new RawCgroup();
         const child = cg.spawn(TRUE, [], { stdio: 'ignore' });
         await once(child, 'exit');
-        cg.remove();
+        await cg.remove();
         return [now() - t0];
       },
     });
@@ -93,7 +93,7 @@ function spawnMethods(backends, rawCgroup) {
         const cg = new RawCgroup();
         const child = spawn(helper.path, ['--cgroup', cg.dir, '--', TRUE], { stdio: 'ignore' });
         await once(child, 'exit');
-        cg.remove();
+        await cg.remove();
         return [now() - t0];
       },
     });

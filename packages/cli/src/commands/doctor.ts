@@ -23,7 +23,6 @@ Exit status: 0 when at least one backend is available; 1 when none is; 2 usage e
 /** `pg doctor`: what works here and why. */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'show which backends and kernel features work here, and why',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);
