@@ -16,7 +16,7 @@ export { Cgroup } from './group.js';
 export { createGroup } from './create.js';
 export { listGroups, type ListedGroup } from './list.js';
 export { readEvents, waitForEvents, type CgroupEvents, type WaitOptions, type EventWait } from './events.js';
-export { signalPass, holdForks } from './signal.js';
+export { signalPass } from './signal.js';
 export { preExecArgs, withSelfIn, PRE_EXEC_SHELL, PRE_EXEC_SCRIPT } from './placement.js';
 export { applyLimits, availableControllers, enableController, type CgroupLimits } from './limits.js';
 export { cgroupFeatures, type CgroupFeatures, type CheckedCgroup } from './features.js';
