@@ -7,7 +7,7 @@
 export { WinJobError, win32Code } from './errors.js';
 export { Job, type JobOptions, type JobLimits } from './job.js';
 export { watchJob, type JobEvent } from './port.js';
-export { spawnInJob, exitCodeOf, closeProcess, type SpawnInJobOptions, type JobProcess } from './spawn.js';
+export { spawnInJob, exitCodeOf, closeProcess, terminateProcess, type SpawnInJobOptions, type JobProcess } from './spawn.js';
 export type { StdioEntry } from './stdio.js';
 export { processSnapshot, commandLineOf, sendCtrlBreak, type ProcessEntry } from './processes.js';
 export { quoteArgument, escapeForCmd, executableCommandLine, batchCommandLine, isBatchFile } from './command-line.js';

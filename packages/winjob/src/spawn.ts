@@ -117,3 +117,16 @@ export function closeProcess(handle: number): void {
   if (handle === 0) throw new WinJobError('no process handle to close', 'EBADF');
   win32().kernel32.CloseHandle(handle);
 }
+
+/**
+ * TerminateProcess of one process (not its job): it ends with `exitCode`. Terminating a process
+ * that has already exited is not an error.
+ */
+export function terminateProcess(handle: number, exitCode: number): void {
+  const { kernel32 } = win32();
+  if (kernel32.TerminateProcess(handle, exitCode) !== 0) return;
+  const error = kernel32.GetLastError();
+  // ERROR_ACCESS_DENIED is what Windows answers for a process that has already exited.
+  if (error === 5 && exitCodeOf(handle) !== undefined) return;
+  throw callError('TerminateProcess', error);
+}
