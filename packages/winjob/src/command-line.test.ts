@@ -66,11 +66,11 @@ describe('cmd.exe escaping', () => {
     expect(escaped.replace(/\^(.)/g, '$1')).toBe(quoteArgument('a & calc | b > c %PATH% ^ !x!'));
   });
 
-  it('escapes twice for an npm shim under node_modules\\.bin', () => {
+  it('escapes arguments twice (a script passes them on through %*), the script path once', () => {
     const line = batchCommandLine('C:\\Windows\\System32\\cmd.exe', 'C:\\app\\node_modules\\.bin\\tsc.cmd', ['a&b']);
     expect(line).toBe('C:\\Windows\\System32\\cmd.exe /d /s /c "C:\\app\\node_modules\\.bin\\tsc.cmd a^^^&b"');
     const other = batchCommandLine('C:\\Windows\\System32\\cmd.exe', 'C:\\tools\\run.bat', ['a&b']);
-    expect(other).toBe('C:\\Windows\\System32\\cmd.exe /d /s /c "C:\\tools\\run.bat a^&b"');
+    expect(other).toBe('C:\\Windows\\System32\\cmd.exe /d /s /c "C:\\tools\\run.bat a^^^&b"');
   });
 
   it('quotes a script path with spaces, escaped', () => {

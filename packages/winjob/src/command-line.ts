@@ -50,12 +50,14 @@ export function isBatchFile(file: string): boolean {
 }
 
 /**
- * The application and command line for a `.cmd`/`.bat` file: `cmd.exe /d /s /c "<line>"` (`/d`
- * skips AutoRun commands, `/s` keeps the outer quotes' content verbatim). The script path is
- * escaped like an argument; arguments are escaped twice for an npm shim under `node_modules\.bin`.
+ * The command line for a `.cmd`/`.bat` file: `cmd.exe /d /s /c "<line>"` (`/d` skips AutoRun
+ * commands, `/s` keeps the outer quotes' content verbatim). The script path is escaped once; the
+ * arguments twice, because a batch file hands them to a second command line through `%*` (npm's
+ * shims: `"%_prog%" "%dp0%\…" %*`), where cmd.exe reads the metacharacters again. cross-spawn
+ * escapes twice only for shims under `node_modules\.bin`; here every script is treated so, since
+ * a plain wrapper `.bat` that runs `node tool.js %*` breaks on `a&b` otherwise (docs/windows.md).
  */
 export function batchCommandLine(comspec: string, file: string, args: readonly string[]): string {
-  const shim = /node_modules[\\/]\.bin[\\/][^\\/]+\.cmd$/i.test(file);
-  const line = [escapeForCmd(file, false), ...args.map((a) => escapeForCmd(a, shim))].join(' ');
+  const line = [escapeForCmd(file, false), ...args.map((a) => escapeForCmd(a, true))].join(' ');
   return `${quoteArgument(comspec)} /d /s /c "${line}"`;
 }
