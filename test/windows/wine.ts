@@ -10,7 +10,9 @@ import { inject } from 'vitest';
 
 /** The environment Wine runs with for the prefix under `dir`. */
 export function wineEnvironment(dir: string): NodeJS.ProcessEnv {
-  return { ...process.env, WINEPREFIX: join(dir, 'prefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  // WINEPATH is prepended to the Windows PATH: node.exe is found as `node`, as on a Windows
+  // machine with Node installed.
+  return { ...process.env, WINEPREFIX: join(dir, 'prefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', WINEPATH: windowsPath(join(dir, 'node', 'bin')) };
 }
 
 /** Why the Windows tests cannot run here, or undefined when they can. */

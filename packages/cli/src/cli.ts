@@ -12,6 +12,7 @@ import { runCommand } from './commands/run.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
 import { UsageError } from './usage-error.js';
+import { unixOnlyReason } from './unix-only.js';
 
 /** Every command, in the order `pg --help` lists them. */
 export const commands: readonly Command[] = [runCommand, psCommand, killCommand, lsCommand, pruneCommand, doctorCommand, initCommand, activateCommand, fdsCommand];
@@ -47,6 +48,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   if (command === undefined) {
     io.stderr.write(`pg: unknown command ${JSON.stringify(name)} (see pg --help)\n`);
     return ExitCode.usage;
+  }
+  const unixOnly = unixOnlyReason(command.name);
+  if (unixOnly !== undefined) {
+    io.stderr.write(`${unixOnly}\n`);
+    return ExitCode.failure;
   }
   try {
     return await command.run(rest, io);

@@ -6,6 +6,7 @@ import { toCoreError, toSpawnError } from './errors.js';
 import { jobGuarantees } from './guarantees.js';
 import { JobGroup } from './job-group.js';
 import { JobLeaderProcess } from './leader-process.js';
+import { announce, announcements, withdraw } from './registry-files.js';
 
 const capabilities: Capabilities = Object.freeze({
   ipc: false,
@@ -20,8 +21,6 @@ const capabilities: Capabilities = Object.freeze({
 /** Job ids: `pg-job-<owner pid>-<n>`, also the job object's name in the session namespace. */
 const ID = /^pg-job-\d+-\d+$/;
 let next = 0;
-/** The groups this process created and still holds, for `list()` and `attach()`. */
-const held = new Map<string, { job: Job; name: string | undefined }>();
 
 /**
  * Windows: a Win32 job object per group (@pg/winjob). Available on Windows wherever a job can
@@ -56,11 +55,11 @@ export const jobBackend: Backend = {
     } catch (error) {
       throw toSpawnError(error, id, 'could not create the job for');
     }
-    const group = new JobGroup(job, id, true, () => held.delete(id));
-    held.set(id, { job, name: request.name });
+    const group = new JobGroup(job, id, true, () => withdraw(id));
     try {
       const created = await spawnInJob(job, { file: request.file, args: request.args, cwd: request.cwd, env: request.env, stdio });
       group.setLeader(new JobLeaderProcess(created, request.file, request.args));
+      announce({ id, name: request.name, ownerPid: process.pid });
     } catch (error) {
       await group.close();
       throw toSpawnError(error, id, 'could not start the leader of');
@@ -80,10 +79,27 @@ export const jobBackend: Backend = {
     // Its completion port is its creator's: this process learns emptiness by polling.
     return new JobGroup(job, id, false);
   },
+  /**
+   * The job groups of this user that some process still holds: each announced group whose named
+   * job opens. One whose job is gone (its owner exited) has its announcement removed. A job
+   * lives only while a process holds it, so no group is ever orphaned here.
+   */
   async list(): Promise<GroupInfo[]> {
     const found: GroupInfo[] = [];
-    for (const [id, { job, name }] of held) {
-      found.push({ backend: 'job', id, name, ownerPid: process.pid, orphaned: false, memberCount: job.accounting().activeProcesses });
+    for (const a of announcements()) {
+      let job: Job;
+      try {
+        job = Job.open(`Local\\${a.id}`);
+      } catch (error) {
+        if (!GroupGoneError.isInstance(toCoreError(error, a.id, 'opening'))) throw toCoreError(error, a.id, 'opening');
+        withdraw(a.id);
+        continue;
+      }
+      try {
+        found.push({ backend: 'job', id: a.id, name: a.name, ownerPid: a.ownerPid, orphaned: false, memberCount: job.accounting().activeProcesses });
+      } finally {
+        job.close();
+      }
     }
     return found;
   },
