@@ -10,7 +10,6 @@
 export { CgroupError } from './errors.js';
 export { findCgroup2Mount, cgroupPathOf, cgroupDir, cgroupPathOfDir, ownCgroupDir, isWithin, parseCgroup2Mounts, parseCgroupPath, type Cgroup2Mount } from './mount.js';
 export { validateGroupName, formatGroupDirName, parseGroupDirName, MAX_NAME_LENGTH, type Owner, type GroupDirName } from './names.js';
-export { ownOwner, ownerAlive } from './owner.js';
 export { findGroupBase, ensureBaseDir, removeBaseIfEmpty, commonAncestor, inBase, BASE_NAME, SUPERVISOR_LEAF, type GroupBase, type BaseResult } from './base.js';
 export { Cgroup } from './group.js';
 export { createGroup } from './create.js';
