@@ -158,6 +158,27 @@ switch (scenario) {
     result.membersAfter = await group.members();
     break;
   }
+  case 'lifecycle': {
+    // AbortSignal: abort = stop; the group empties and closes.
+    const ac = new AbortController();
+    const aborted = await spawnGroup(node, [here('sleeper.mjs'), token], { stdio: 'ignore', signal: ac.signal, stopTimeout: 10_000 });
+    ac.abort();
+    await aborted.empty;
+    result.abortedMembers = await aborted.members();
+    result.abortedExit = await aborted.leader.exited;
+    // Dispose twice, concurrently: one kill, one close, no error.
+    const disposed = await spawnGroup(node, [here('sleeper.mjs'), token], { stdio: 'ignore' });
+    await Promise.all([disposed[Symbol.asyncDispose](), disposed[Symbol.asyncDispose]()]);
+    result.disposedMembers = await disposed.members();
+    result.disposedClosed = disposed.closed;
+    // Signalling and killing a group that is already empty is not an error.
+    const done = await spawnGroup(node, ['-e', ''], { stdio: 'ignore' });
+    await done.empty;
+    result.emptySignal = await errorOf(() => done.signal('SIGTERM'));
+    result.emptyKill = await errorOf(() => done.kill());
+    result.emptyStop = await errorOf(() => done.stop());
+    break;
+  }
   case 'owner': {
     // Holds a group (onOwnerExit from argv[4]) and waits to be killed from outside.
     const onOwnerExit = process.argv[4];
