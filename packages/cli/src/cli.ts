@@ -2,6 +2,7 @@ import { commands } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
 import { UsageError } from './usage-error.js';
+import { unixOnlyReason } from './unix-only.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -36,6 +37,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   if (entry === undefined) {
     io.stderr.write(`pg: unknown command ${JSON.stringify(name)} (see pg --help)\n`);
     return ExitCode.usage;
+  }
+  const unixOnly = unixOnlyReason(command.name);
+  if (unixOnly !== undefined) {
+    io.stderr.write(`${unixOnly}\n`);
+    return ExitCode.failure;
   }
   try {
     return await (await entry.load()).run(rest, io);

@@ -1,7 +1,7 @@
 import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member } from './backend.js';
 import { checkSignalAgainst } from './capabilities.js';
 import { delay } from './delay.js';
-import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, UnsupportedError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
 import { releaseOutput } from './backends/output-hold.js';
@@ -12,7 +12,7 @@ export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 /** Options of `stop()`. */
 export interface StopOptions {
-  /** The first signal (default `'SIGTERM'`). */
+  /** The first signal (default `'SIGTERM'`; the job backend on Windows: `'SIGBREAK'`, a console event). */
   readonly signal?: SignalLike;
   /** Milliseconds to wait for the group to empty before SIGKILL (default `DEFAULT_STOP_TIMEOUT_MS`, 5000). */
   readonly timeout?: number;
@@ -116,7 +116,8 @@ export class ProcessGroup implements AsyncDisposable {
    * once. Resolves when the group is empty.
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
+    const signal = signalNumber(options.signal ?? this.#can.stopSignal ?? 'SIGTERM', 'signal');
+    const backendDefault = options.signal === undefined && this.#can.stopSignal !== undefined;
     const timeout = options.timeout ?? DEFAULT_STOP_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
     checkSignalAgainst(this.backend, this.#can, signal);
@@ -130,7 +131,9 @@ export class ProcessGroup implements AsyncDisposable {
     } catch (error) {
       // A group that forks faster than its members can be signalled (where the backend cannot
       // hold forks off) is still stopped: by SIGKILL, at once.
-      if (!UnstoppableGroupError.isInstance(error)) throw error;
+      // The backend's own first signal that cannot reach this group (Windows: a console event
+      // with no shared console) is no reason to fail a stop either.
+      if (!UnstoppableGroupError.isInstance(error) && !(backendDefault && UnsupportedError.isInstance(error))) throw error;
       return this.kill();
     }
     const timer = new AbortController();
