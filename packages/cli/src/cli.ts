@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.stderr.write(`pg: unknown command ${JSON.stringify(name)} (see pg --help)\n`);
     return ExitCode.usage;
   }
-  const unixOnly = unixOnlyReason(command.name);
+  const unixOnly = unixOnlyReason(entry.name);
   if (unixOnly !== undefined) {
     io.stderr.write(`${unixOnly}\n`);
     return ExitCode.failure;
