@@ -1,33 +1,8 @@
-import { PidfdError, signalIfMember, signalNumber, type Pidfd } from '@pg/pidfd';
+import { PidfdError, checkSignalNumber, signalIfMember, type Pidfd } from '@pg/pidfd';
 import { startTimeOf } from '@pg/procfs';
 import { CgroupError } from './errors.js';
 import type { Cgroup } from './group.js';
 import { cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, isWithin } from './mount.js';
-
-/**
- * Hold off forks while a caller signals every member: freeze the cgroup (`cgroup.freeze` = 1) and
- * wait for `frozen 1`, returning the thaw. A frozen task cannot fork, so signal passes over a
- * frozen group end after the second. A task in uninterruptible sleep can delay `frozen 1`
- * indefinitely: after `timeoutMs` (default 1000) the group stays frozen as far as it got and the
- * caller signals anyway (passes stay correct; only forks are no longer held off). A group frozen
- * before the call is left as it was (the release does nothing); without `cgroup.freeze` there is
- * nothing to hold and the release does nothing either.
- *
- * Note: a frozen task whose default action for a signal is fatal dies at once; a task with a
- * handler runs it only after thaw (reference/linux.md).
- */
-export async function holdForks(group: Cgroup, options: { timeoutMs?: number } = {}): Promise<() => void> {
-  if (group.freezeRequested() !== false) return () => undefined;
-  try {
-    await group.freeze({ signal: AbortSignal.timeout(options.timeoutMs ?? 1000) });
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'TimeoutError')) {
-      group.thaw();
-      throw error;
-    }
-  }
-  return () => group.thaw();
-}
 
 /**
  * One signal pass over `group` and every cgroup below it: each pid in `cgroup.procs` whose
@@ -43,8 +18,8 @@ export async function holdForks(group: Cgroup, options: { timeoutMs?: number } =
  * @returns how many processes this pass signalled.
  * @throws CgroupError `'EPERM'` when a member may not be signalled (the others are still signalled).
  */
-export function signalPass(group: Cgroup, signal: NodeJS.Signals | number, signalled: Set<string>): number {
-  const sig = signalNumber(signal);
+export function signalPass(group: Cgroup, signal: number, signalled: Set<string>): number {
+  const sig = checkSignalNumber(signal);
   // The group's cgroup path as /proc/PID/cgroup shows it, for the fallback membership check.
   const groupPath = cgroupPathOfDir(group.dir, findCgroup2Mount());
   const all = group.descendants();

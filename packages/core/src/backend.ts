@@ -1,7 +1,14 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { Hold, SignalRound } from './rounds.js';
 
-/** The backends pg knows, strongest first. */
-export type BackendName = 'cgroup' | 'contract' | 'reaper' | 'posix';
+/**
+ * The backends pg knows, in the order `auto` tries them (strongest first): the one list every
+ * part of pg uses (selection, option checks, the CLI's help and `--backend`, `pg doctor`).
+ */
+export const BACKEND_NAMES = Object.freeze(['cgroup', 'contract', 'reaper', 'posix'] as const);
+
+/** A backend by name: one of `BACKEND_NAMES`. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
  * What a backend promises on this machine (DESIGN.md, "Backends and what each guarantees").
@@ -126,12 +133,13 @@ export interface BackendGroup {
   /** Live members now. Rejects with `GroupGoneError` when the group no longer exists. */
   members(): Promise<Member[]>;
   /**
-   * One signal pass: deliver `signal` to every member found now whose identity is not yet in
-   * `signalled`, adding the identity of each member signalled (pid plus start time or pidfd id, so
-   * a recycled pid counts as new). Returns how many were signalled in this pass. Core repeats
-   * passes until one returns 0. Never called with SIGKILL (see `killPass`).
+   * One signal pass: deliver `round.signal` to every member found now whose identity is not yet
+   * in `round.signalled`, adding the identity of each member signalled (pid plus start time or
+   * pidfd id, so a recycled pid counts as new). Returns how many were signalled in this pass.
+   * Core repeats passes until one returns 0, with the same round. Never called with SIGKILL
+   * (see `killPass`).
    */
-  signalPass(signal: number, signalled: Set<string>): Promise<number>;
+  signalPass(round: SignalRound): Promise<number>;
   /**
    * One kill pass: SIGKILL every member found now, those killed by an earlier pass included
    * (a second SIGKILL is harmless, a missed member is not). Core repeats it until the group is
@@ -147,10 +155,20 @@ export interface BackendGroup {
   /** Whether no member is alive now: one cheap read (a file, a count), no loop. */
   isEmpty(): Promise<boolean>;
   /**
-   * Hold off forks while core runs its signal passes for `signal` (cgroup: freeze; reaper: stop
-   * every member), returning the release. Absent where the backend cannot.
+   * One pass of holding off forks for `hold.signal` (cgroup: ask for the freeze; reaper: SIGSTOP
+   * each running member not yet stopped), recording in `hold` what it did. Resolves true once
+   * nothing in the group can fork (cgroup: `frozen 1`; reaper: no member running). Core repeats
+   * it, with back-off, within one bound (`HOLD_BOUND_MS`), then delivers the signal either way.
+   * Absent where the backend cannot hold forks.
    */
-  holdForks?(signal: number): Promise<() => void>;
+  holdPass?(hold: Hold): Promise<boolean>;
+  /** Undo exactly what `hold`'s passes did (thaw what it froze; continue what it stopped). */
+  releaseHold?(hold: Hold): void;
+  /**
+   * Set where a kill pass is atomic against forks only once they are held (reaper: SIGKILL goes
+   * to a tree stopped whole): core then holds before each kill pass.
+   */
+  readonly holdBeforeKill?: boolean;
   /** Per-group figures, where the backend has them. */
   stats(): Promise<GroupStats>;
   /** Release what this process holds and remove what the group created. Called once, when empty. */
@@ -170,12 +188,38 @@ export interface LeaderHandle {
   kill(signal: number): void;
 }
 
+/**
+ * What a backend can be asked for on this machine. Core checks every spawn option and every
+ * signal against it before anything is created (no directory, process or handle), so a request
+ * a backend cannot serve is one `InvalidOptionError` (an option) or `UnsupportedError` (a
+ * signal), the same on every backend.
+ */
+export interface Capabilities {
+  /** `stdio` may hold `'ipc'`: the leader gets a Node IPC channel to this process. */
+  readonly ipc: boolean;
+  /** Why there is no IPC channel here, for the error message; set when `ipc` is false. */
+  readonly ipcNote?: string;
+  /** The `limits` this backend enforces here (empty: none). */
+  readonly limits: readonly (keyof GroupLimits)[];
+  /** Why a limit is missing here (a controller not delegated, no resource control), for the error message. */
+  readonly limitsNote?: string;
+  /**
+   * The signals `signal()` and `stop()` can deliver, by number; undefined: every signal of this
+   * platform (`signalNumber`'s table).
+   */
+  readonly signals?: ReadonlySet<number>;
+  /** What the signals mean where `signals` is set (Windows: terminate, console events). */
+  readonly signalsNote?: string;
+}
+
 /** A backend: a probe plus primitives. One file per backend under `backends/`. */
 export interface Backend {
   readonly name: BackendName;
   /** Whether it works here, with the reason. Never throws. */
   probe(): Promise<ProbeResult>;
   guarantees(): Guarantees;
+  /** What it can be asked for here (valid after a successful probe). */
+  capabilities(): Capabilities;
   /** Start the leader inside a new group. Rejects with a `ProcessGroupError` leaving nothing behind. */
   spawn(request: SpawnRequest): Promise<BackendGroup>;
   /** Whether `id` has the shape of this backend's ids (a cgroup path, a number). No I/O. */

@@ -6,7 +6,7 @@
  * because the owner's end of the control socket then closes.
  *
  *   pg-helper [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]
- *             [--owner PID:STARTTIME] [--name NAME] -- FILE [ARGS...]
+ *             [--owner PID.TOKEN] [--name NAME] -- FILE [ARGS...]
  *
  * Status lines on the control fd, one write(2) each: "started <pid> <pidfd id>",
  * "exec-failed <ERRNO>", "exit code <n>", "exit signal <n>", "error <text>".
@@ -185,7 +185,7 @@ static _Noreturn void usage(const char *problem)
 {
 	dprintf(STDERR_FILENO,
 		NAME ": %s\nusage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group]"
-		" [--stop-after-leader MS] [--signal-exit-code] [--cgroup DIR] [--owner PID:STARTTIME] [--name NAME] -- FILE [ARGS...]\n",
+		" [--stop-after-leader MS] [--signal-exit-code] [--cgroup DIR] [--owner PID.TOKEN] [--name NAME] -- FILE [ARGS...]\n",
 		problem);
 	exit(EXIT_HELPER);
 }
@@ -861,12 +861,14 @@ static void parse_args(int argc, char **argv)
 		} else if (strcmp(a, "--cgroup") == 0 && has_value) {
 			opt.cgroup_dir = argv[++i];
 		} else if (strcmp(a, "--owner") == 0 && has_value) {
-			/* Only read by others, from /proc/PID/cmdline; checked for shape. */
+			/* Only read by others, from /proc/PID/cmdline; checked for shape: the owner's
+			 * identity PID.TOKEN, TOKEN being i<pidfd id> or t<start time> (@pg/procfs). */
 			const char *v = argv[++i];
 			size_t digits = strspn(v, "0123456789");
-			if (digits == 0 || v[digits] != ':' || v[digits + 1] == '\0' ||
-			    strspn(v + digits + 1, "0123456789") != strlen(v + digits + 1))
-				usage("--owner expects PID:STARTTIME");
+			const char *token = v + digits + 1;
+			if (digits == 0 || v[digits] != '.' || (token[0] != 'i' && token[0] != 't') || token[1] == '\0' ||
+			    strspn(token + 1, "0123456789") != strlen(token + 1))
+				usage("--owner expects the owner's identity PID.TOKEN (TOKEN: i<pidfd id> or t<start time>)");
 		} else if (strcmp(a, "--name") == 0 && has_value) {
 			i++; /* only read by others, from /proc/PID/cmdline */
 		} else {

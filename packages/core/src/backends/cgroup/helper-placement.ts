@@ -2,7 +2,8 @@ import type { Cgroup } from '@pg/cgroup';
 import { findHelper, HelperError, startHelper } from '@pg/helper';
 import type { SpawnRequest } from '../../backend.js';
 import { leaderHandle, startFailure } from '../helper-leader.js';
-import { ownerMark } from '../owner-mark.js';
+import { formatIdentity } from '@pg/procfs';
+import { ownIdentity } from '../owner.js';
 
 /**
  * How this machine places cgroup leaders, decided once by the probe:
@@ -25,7 +26,7 @@ export async function detectPlacement(group: Cgroup): Promise<Placement> {
   const helper = findHelper();
   if (!helper.ok) return { kind: 'pre-exec', why: helper.reason };
   try {
-    const started = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: false, keep: false, cgroupDir: group.dir, owner: await ownerMark(), helperPath: helper.path });
+    const started = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: false, keep: false, cgroupDir: group.dir, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
     await started.exited;
     return { kind: 'clone3', helperPath: helper.path };
   } catch (error) {
@@ -46,7 +47,7 @@ export async function spawnThroughHelper(group: Cgroup, request: SpawnRequest, h
       subreaper: false,
       keep: request.onOwnerExit === 'keep',
       cgroupDir: group.dir,
-      owner: await ownerMark(),
+      owner: formatIdentity(ownIdentity()),
       ...(request.name === undefined ? {} : { name: request.name }),
       helperPath,
     });

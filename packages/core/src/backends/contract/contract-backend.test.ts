@@ -10,6 +10,7 @@ import type { BackendGroup, OwnerExitPolicy, SpawnRequest } from '../../backend.
 import { ContractBackendError, GroupGoneError, PermissionError, UnstoppableGroupError } from '../../errors/index.js';
 import { signalUntilNoneNew } from '../../group-loops.js';
 import { ProcessGroup } from '../../process-group.js';
+import { SignalRound } from '../../rounds.js';
 import { ContractGroup, HeldContractGroup } from './contract-group.js';
 import { LIBCONTRACT_GUARANTEES } from './guarantees.js';
 import { libcontractMechanism } from './libcontract-mechanism.js';
@@ -162,7 +163,7 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts } = contractsOver();
     const group = new ContractGroup(contracts, 99, undefined);
     expect(await group.isEmpty()).toBe(true);
-    expect(await group.signalPass(15, new Set())).toBe(0);
+    expect(await group.signalPass(new SignalRound(15))).toBe(0);
     await group.killPass();
     await expect(group.members()).rejects.toBeInstanceOf(GroupGoneError);
   });
@@ -171,14 +172,14 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ members: [100] });
     const group = new ContractGroup(contracts, c.id, undefined);
-    const signalled = new Set<string>();
+    const round = new SignalRound(15);
     let forks = 0;
     fake.kernel.onSigsend = () => {
       if (forks++ === 0) c.members.push(101); // mid-fork (SIDL) during the first sigsend: it escaped it
     };
-    expect(await group.signalPass(15, signalled)).toBe(1);
-    expect(await group.signalPass(15, signalled)).toBe(1); // 101 is new
-    expect(await group.signalPass(15, signalled)).toBe(0);
+    expect(await group.signalPass(round)).toBe(1);
+    expect(await group.signalPass(round)).toBe(1); // 101 is new
+    expect(await group.signalPass(round)).toBe(0);
     expect(fake.calls.filter((call) => call.startsWith('sigsend'))).toHaveLength(2);
     expect(fake.kernel.signals).toEqual([{ pid: 100, signal: 15 }, { pid: 100, signal: 15 }, { pid: 101, signal: 15 }]);
   });
@@ -195,7 +196,7 @@ describe('contract groups against a fake libcontract', () => {
     const { contracts, fake } = contractsOver();
     const c = fake.kernel.addContract({ owner: 1, members: [300] });
     fake.kernel.unsignallable.add(300);
-    await expect(new ContractGroup(contracts, c.id, undefined).signalPass(15, new Set())).rejects.toBeInstanceOf(PermissionError);
+    await expect(new ContractGroup(contracts, c.id, undefined).signalPass(new SignalRound(15))).rejects.toBeInstanceOf(PermissionError);
   });
 
   it('fake libcontract: a watched contract has no watchEmpty; kill passes only sigsend; close abandons nothing', async () => {
@@ -292,11 +293,14 @@ describe('attach and list against a fake libcontract', () => {
   });
 });
 
+/** The backend as ProcessGroup sees it: name, guarantees and capabilities of the libcontract mechanism. */
+const libcontractBackend = { name: 'contract', guarantees: () => LIBCONTRACT_GUARANTEES, capabilities: () => ({ ipc: true, limits: [] }) } as const;
+
 describe('ProcessGroup over the contract backend, against a fake libcontract with real children', () => {
   it('fake libcontract: kill() abandons the NOORPHAN contract, the real leader dies, the group empties and closes', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('kill'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.kill();
     expect(group.closed).toBe(true);
     expect(inner.child?.signalCode).toBe('SIGKILL');
@@ -307,7 +311,7 @@ describe('ProcessGroup over the contract backend, against a fake libcontract wit
   it('fake libcontract: stop() sends SIGTERM by contract and the EMPTY event ends it', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('keep'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.stop({ timeout: 20_000 });
     expect(inner.child?.signalCode).toBe('SIGTERM');
     expect(fake.calls).toContain('ct_ctl_ack');

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Contracts } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { contractCall, contractCode, wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
 
@@ -56,7 +57,7 @@ export class ContractGroup implements BackendGroup {
    * is its pid: within one `signal()` call a pid freed and reused inside this same contract
    * would not count as new. A contract that is gone has nothing to signal.
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass({ signal, signalled }: SignalRound): Promise<number> {
     const fresh = (this.memberPids() ?? []).filter((pid) => !signalled.has(String(pid)));
     if (fresh.length === 0) return 0;
     this.sigsend(signal);

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { ctstatContract, pkillContract } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { GroupGoneError } from '../../errors/index.js';
 import { wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
@@ -54,7 +55,7 @@ export class CtrunGroup implements BackendGroup {
    * `pkill -SIG -c CTID` signals every member and the new ones are marked. A member that may not
    * be signalled is a PermissionError (pkill itself exits 0 then).
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass({ signal, signalled }: SignalRound): Promise<number> {
     const fresh = ((await this.#memberPids()) ?? []).filter((pid) => !signalled.has(String(pid)));
     if (fresh.length === 0) return 0;
     await this.#pkill(signal);

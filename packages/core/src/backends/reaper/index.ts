@@ -2,14 +2,23 @@ import { findHelper, HelperError, startHelper, type HelperProcess } from '@pg/he
 import { leaderHandle, startFailure } from '../helper-leader.js';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import { readStat } from '@pg/procfs';
-import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
-import { InvalidOptionError, SpawnError, UnsupportedError } from '../../errors/index.js';
-import { ownerAlive, ownerMark } from '../owner-mark.js';
+import type { Backend, BackendGroup, Capabilities, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
+import { InvalidOptionError, SpawnError } from '../../errors/index.js';
+import { formatIdentity } from '@pg/procfs';
+import { ownerAlive, ownIdentity } from '../owner.js';
 import { findHelpers } from './list.js';
 import { reaperGuarantees } from './guarantees.js';
 import { parseReaperId, ReaperGroup } from './reaper-group.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', available: false, reason });
+
+/** pg-helper is the leader's parent: an IPC channel would end in it, not in the command. */
+const reaperCapabilities: Capabilities = Object.freeze({
+  ipc: false,
+  ipcNote: 'pg-helper is the leader\'s parent, so the channel would end in it, not in the command',
+  limits: Object.freeze([]),
+  limitsNote: 'a subreaper has no resource control; use the cgroup backend',
+});
 
 /** The helper the probe found working (core always probes a backend before using it). */
 let probedHelper: string | undefined;
@@ -36,7 +45,7 @@ export const reaperBackend: Backend = {
     }
     // The same path spawn takes: the helper, as a subreaper, runs /bin/true and relays its exit.
     try {
-      const probe = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: await ownerMark(), helperPath: helper.path });
+      const probe = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
       const exit = await probe.leaderExit;
       await probe.exited;
       if (exit.code !== 0) return unavailable(`${helper.path} ran /bin/true but reported ${JSON.stringify(exit)}`);
@@ -50,12 +59,11 @@ export const reaperBackend: Backend = {
 
   guarantees: () => reaperGuarantees,
 
+  capabilities: () => reaperCapabilities,
+
   recognizes: (id) => parseReaperId(id) !== undefined,
 
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
-    if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
-      throw new UnsupportedError('the reaper backend cannot enforce limits (pids, memory): use the cgroup backend');
-    }
     const found = probedHelper === undefined ? findHelper() : { ok: true as const, path: probedHelper };
     if (!found.ok) throw new SpawnError(`cannot start the leader: ${found.reason}`);
     let helper: HelperProcess;
@@ -68,7 +76,7 @@ export const reaperBackend: Backend = {
         stdio: request.stdio,
         subreaper: true,
         keep: request.onOwnerExit === 'keep',
-        owner: await ownerMark(),
+        owner: formatIdentity(ownIdentity()),
         ...(request.name === undefined ? {} : { name: request.name }),
         helperPath: found.path,
       });
@@ -99,7 +107,7 @@ export const reaperBackend: Backend = {
         id: group.id,
         name: found.name,
         ownerPid: found.owner.pid,
-        orphaned: !ownerAlive(found.owner.pid, found.owner.startTime),
+        orphaned: !ownerAlive(found.owner),
         memberCount: group.memberPids().length,
       });
     }
