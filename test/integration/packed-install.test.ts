@@ -27,6 +27,7 @@ const canSwitch = asRoot && existsSync(SETPRIV);
 const platformPackage = `@pg/helper-${process.platform}-${process.arch}`;
 const prebuilt = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch);
 const koffiPlatform = `@koromix/koffi-${process.platform}-${process.arch}`;
+const helperVersion = (JSON.parse(readFileSync(join(checkout, 'packages/helper/package.json'), 'utf8')) as { version: string }).version;
 
 interface Packed {
   name: string;
@@ -259,7 +260,7 @@ console.log(JSON.stringify(await probe()));`;
       const reaper = (JSON.parse(probed.stdout) as { backend: string; available: boolean; reason: string }[]).find((p) => p.backend === 'reaper')!;
       expect(reaper.available).toBe(false);
       expect(reaper.reason).toContain(`no pg-helper: ${platformPackage}, the prebuilt pg-helper for ${process.platform}-${process.arch}, is not installed`);
-      expect(reaper.reason).toContain(`npm install ${platformPackage}@0.0.0`);
+      expect(reaper.reason).toContain(`npm install ${platformPackage}@${helperVersion}`);
       expect(reaper.reason).toContain('`npx pg-helper-build` (needs a C compiler, and none is on PATH');
       expect(reaper.reason).toContain('set PG_HELPER to the absolute path of a pg-helper binary');
       const doctor = await runAs('root', ['npx', '--no-install', 'pg', 'doctor'], app);

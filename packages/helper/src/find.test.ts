@@ -1,13 +1,14 @@
 // What findHelper() answers, and the words a user gets: the real platform package of this
 // machine (a workspace link here, as npm links it in an app), PG_HELPER winning, and the
 // platforms with no prebuilt package, with and without a C compiler on PATH.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findHelper, findHelperOn } from './find.js';
 
 const sourceBuild = fileURLToPath(new URL('../build/pg-helper', import.meta.url));
 const noCompiler = { PATH: '/nonexistent' };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('findHelper', () => {
   it.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch))("finds this machine's platform package", () => {
@@ -47,7 +48,7 @@ describe('findHelper', () => {
     if (!found.ok) {
       expect(found.reason).toMatch(/^no pg-helper: @pg\/helper-linux-arm64, the prebuilt pg-helper for linux-arm64, is not installed/);
       expect(found.reason).toContain('--omit=optional');
-      expect(found.reason).toContain('npm install @pg/helper-linux-arm64@0.0.0');
+      expect(found.reason).toContain(`npm install @pg/helper-linux-arm64@${version}`);
       expect(found.reason).toContain('`npx pg-helper-build`');
       expect(found.reason).toContain('PG_HELPER');
     }

@@ -34,6 +34,14 @@ describe('prebuilt pg-helper', () => {
     });
   }
 
+  it("every platform package has @pg/helper's version, and @pg/helper asks for exactly it", () => {
+    const helper = JSON.parse(readFileSync(join(packages, 'helper', 'package.json'), 'utf8')) as { version: string; optionalDependencies: Record<string, string> };
+    expect(helper.optionalDependencies).toEqual(Object.fromEntries(CPUS.map((cpu) => [`@pg/helper-linux-${cpu}`, helper.version])));
+    for (const cpu of CPUS) {
+      expect(JSON.parse(readFileSync(join(packages, `helper-linux-${cpu}`, 'package.json'), 'utf8'))).toMatchObject({ name: `@pg/helper-linux-${cpu}`, version: helper.version });
+    }
+  });
+
   it.skipIf(process.arch !== 'x64')('the x64 binary is byte-identical to a fresh build', () => {
     const fresh = join(scratch, 'fresh-x64');
     const built = spawnSync(process.execPath, [join(scripts, 'prebuild.mjs'), join(packages, 'helper-linux-x64'), '--out', fresh], { encoding: 'utf8' });
