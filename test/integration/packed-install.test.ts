@@ -8,7 +8,7 @@
 // Offline: the registry's part (koffi, and its platform package) is repacked from this
 // checkout's node_modules, so npm resolves everything from tarballs with an empty cache.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -224,6 +224,15 @@ describe.each(users)('installed from the tarballs, as %s', (who) => {
     } finally {
       await discard(owner, report, members);
     }
+  });
+
+  it.skipIf(!prebuilt)('npx pg init runs the command under the prebuilt pg-helper (not the Node init)', async () => {
+    const init = await runAs(who, ['npx', '--no-install', 'pg', 'init', '--', 'sh', '-c', "tr '\\0' ' ' < /proc/$PPID/cmdline; exit 6"], app);
+    expect(init.code).toBe(6);
+    // bin/pg execs it by the path beside @pg/cli: node_modules/@pg/cli/bin/../../helper-linux-…
+    const [helper, ...args] = init.stdout.split(' ');
+    expect(realpathSync(helper as string)).toBe(realpathSync(join(app, 'node_modules', platformPackage, 'bin/pg-helper')));
+    expect(args.slice(0, 2)).toEqual(['--subreaper', '--forward']);
   });
 
   it('npm exec --package=<the cli tarball> -- pg doctor', async () => {
