@@ -252,7 +252,7 @@ describe.each(users)('installed from the tarballs, as %s', (who) => {
 });
 
 describe.skipIf(!prebuilt)('without its platform package and without a C compiler', () => {
-  it('imports work, the probe reason names the missing package, pg-helper-build and PG_HELPER, and pg doctor says the same', async () => {
+  it('imports work, the probe reason names the missing package, pg-helper-build and PG_HELPER, pg doctor says the same, and that remedy works', async () => {
     const installed = join(app, 'node_modules', platformPackage);
     const hidden = join(work, 'hidden-platform-package');
     renameSync(installed, hidden);
@@ -275,6 +275,14 @@ console.log(JSON.stringify(await probe()));`;
       const doctor = await runAs('root', ['npx', '--no-install', 'pg', 'doctor'], app);
       expect(doctor.code).toBe(0);
       expect(doctor.stdout).toMatch(new RegExp(`no  pg-helper +no pg-helper: ${platformPackage}, the prebuilt pg-helper`));
+      // The remedy it names works: pg-helper-build (the installed bin), then PG_HELPER.
+      const out = join(work, 'built-helper');
+      const built = await runAs('root', ['npx', '--no-install', 'pg-helper-build', '--out-dir', out], app);
+      expect([built.code, built.stderr]).toEqual([0, '']);
+      expect(built.stdout).toContain(`set PG_HELPER=${join(out, 'pg-helper')} to use it`);
+      const after = await runAs('root', [process.execPath, '--input-type=module', '-e', script], app, userEnv('root', { PATH: bin, PG_HELPER: join(out, 'pg-helper') }));
+      const reaperAfter = (JSON.parse(after.stdout) as { backend: string; available: boolean; reason: string }[]).find((p) => p.backend === 'reaper')!;
+      expect(reaperAfter).toMatchObject({ available: true, reason: expect.stringContaining(join(out, 'pg-helper')) });
     } finally {
       renameSync(hidden, installed);
     }
