@@ -19,7 +19,8 @@ const held = new WeakMap<ChildProcess, Array<{ stream: Readable; listener: () =>
 /** Holds the readable pipes of `child` (call right after `spawn()` returns). */
 export function holdOutput(child: ChildProcess): void {
   const holds: Array<{ stream: Readable; listener: () => void }> = [];
-  for (const stream of child.stdio) {
+  // A spawn that failed at once (EMFILE, say) has no stdio array: nothing to hold.
+  for (const stream of child.stdio ?? []) {
     if (stream === null || stream === undefined || !('read' in stream) || !stream.readable) continue;
     const listener = () => undefined;
     stream.on('readable', listener);
