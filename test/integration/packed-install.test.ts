@@ -8,7 +8,7 @@
 // Offline: the registry's part (koffi, and its platform package) is repacked from this
 // checkout's node_modules, so npm resolves everything from tarballs with an empty cache.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -54,7 +54,11 @@ beforeAll(async () => {
   app = join(work, 'app');
   mkdirSync(tgz);
   mkdirSync(app);
-  const packages = ['cgroup', 'cli', 'contract', 'core', 'helper', 'helper-linux-arm64', 'helper-linux-x64', 'listen-fds', 'pidfd', 'procfs'];
+  // Every package the repository publishes (each directory of packages/ with a manifest that is not private).
+  const packages = readdirSync(join(checkout, 'packages')).filter((dir) => {
+    const manifest = join(checkout, 'packages', dir, 'package.json');
+    return existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { private?: boolean }).private !== true;
+  });
   packed = await pack(packages.map((p) => join(checkout, 'packages', p)), tgz);
   registry = await pack([join(checkout, 'node_modules/koffi'), join(checkout, 'node_modules', koffiPlatform)], tgz);
   // What a user's app says: the pg packages it uses; the platform packages are optional, as in
@@ -108,7 +112,7 @@ function targetsOf(value: unknown): string[] {
 
 describe('what each tarball carries', () => {
   it('README, LICENSE, types, engines, repository, exports that resolve; no tests, fixtures, source maps or install scripts', () => {
-    expect(packed.map((p) => p.name).sort()).toEqual(['@pg/cgroup', '@pg/cli', '@pg/contract', '@pg/core', '@pg/helper', '@pg/helper-linux-arm64', '@pg/helper-linux-x64', '@pg/listen-fds', '@pg/pidfd', '@pg/procfs']);
+    expect(packed.map((p) => p.name).sort()).toEqual(['@pg/cgroup', '@pg/cli', '@pg/contract', '@pg/core', '@pg/helper', '@pg/helper-linux-arm64', '@pg/helper-linux-x64', '@pg/listen-fds', '@pg/pidfd', '@pg/procfs', '@pg/winjob']);
     for (const p of packed) {
       const files = p.files.map((f) => f.path);
       expect(files, p.name).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));

@@ -31,6 +31,7 @@ const coveredElsewhere: Record<string, [string, string]> = {
   'missing-command': ['job-spawn.test.ts', 'names what it cannot do'],
   'invalid-options': ['job-spawn.test.ts', 'names what it cannot do'],
   'capability-checks': ['job-spawn.test.ts', 'names what it cannot do'],
+  'quick-leader-output': ['job-spawn.test.ts', "gives the leader's pipes, pid and exit code as child_process does"],
 };
 
 /** Behaviours that do not apply to the job backend, and why. */
