@@ -73,14 +73,17 @@ export async function availableBackends(): Promise<Backend[]> {
 }
 
 /**
- * The one place a backend is chosen. `auto` takes the first available in `backendOrder`; a
- * backend named explicitly is used only if available, else `BackendUnavailableError` lists
- * every probe's reason. There is never a silent fallback from a named backend.
+ * The one place a backend is chosen. `auto` takes the first available in `BACKEND_NAMES`,
+ * probing in that order and no further (a probe can cost a trial cgroup or a helper start, and
+ * `pg run` pays for it before its first spawn); a backend named explicitly is probed alone. When
+ * the choice is not available, every backend is probed and `BackendUnavailableError` lists every
+ * reason. There is never a silent fallback from a named backend.
  */
 export async function selectBackend(choice: BackendChoice): Promise<Backend> {
+  for (const name of choice === 'auto' ? backendOrder : [choice]) {
+    if ((await probeOnce(name, false)).available) return loadBackend(name);
+  }
   const results = await Promise.all(backendOrder.map((name) => probeOnce(name, false)));
-  const pick = choice === 'auto' ? results.find((r) => r.available) : results.find((r) => r.backend === choice && r.available);
-  if (pick !== undefined) return loadBackend(pick.backend);
   const message =
     choice === 'auto'
       ? 'no process-group backend is available on this machine:'
