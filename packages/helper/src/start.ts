@@ -31,8 +31,6 @@ export interface HelperProcess {
   readonly exited: Promise<HelperExit>;
   /** The helper's `error` lines so far (a failed syscall it reported and survived). */
   readonly diagnostics: readonly string[];
-  /** Ask the helper to kill the whole group now. False when the control is already closed. */
-  requestKill(): boolean;
   /** Let this process exit while the helper runs (unrefs the child and the control socket). */
   unref(): void;
   /**
@@ -165,11 +163,6 @@ function handle(
     leaderExit,
     exited,
     diagnostics,
-    requestKill() {
-      if (control.destroyed || !control.writable) return false;
-      control.write('kill\n');
-      return true;
-    },
     unref() {
       child.unref();
       control.unref();
