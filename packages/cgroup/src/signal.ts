@@ -1,4 +1,4 @@
-import { PidfdError, signalIfMember, signalNumber, type Pidfd } from '@pg/pidfd';
+import { PidfdError, checkSignalNumber, signalIfMember, type Pidfd } from '@pg/pidfd';
 import { startTimeOf } from '@pg/procfs';
 import { CgroupError } from './errors.js';
 import type { Cgroup } from './group.js';
@@ -43,8 +43,8 @@ export async function holdForks(group: Cgroup, options: { timeoutMs?: number } =
  * @returns how many processes this pass signalled.
  * @throws CgroupError `'EPERM'` when a member may not be signalled (the others are still signalled).
  */
-export function signalPass(group: Cgroup, signal: NodeJS.Signals | number, signalled: Set<string>): number {
-  const sig = signalNumber(signal);
+export function signalPass(group: Cgroup, signal: number, signalled: Set<string>): number {
+  const sig = checkSignalNumber(signal);
   // The group's cgroup path as /proc/PID/cgroup shows it, for the fallback membership check.
   const groupPath = cgroupPathOfDir(group.dir, findCgroup2Mount());
   const all = group.descendants();

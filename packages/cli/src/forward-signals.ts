@@ -1,11 +1,14 @@
-import type { ProcessGroup } from '@pg/core';
+import { forwardedSignals, JOB_CONTROL_SIGNALS, type ProcessGroup } from '@pg/core';
 
 /**
- * The signals `pg run` and `pg init` pass on to the whole group. SIGWINCH is included because the
- * posix leader runs in its own session: a terminal's resize reaches only the foreground group,
- * which is pg. SIGKILL and SIGSTOP cannot be caught; SIGTSTP/SIGTTIN/SIGTTOU stay job control.
+ * The signals `pg run` and `pg init` pass on to the whole group: core's one forwarded set (the
+ * same as pg-helper's), those this platform has. SIGWINCH is included because the leader runs
+ * in its own session: a terminal's resize reaches only the foreground group, which is pg.
+ * SIGKILL and SIGSTOP cannot be caught. After passing on SIGTSTP, SIGTTIN or SIGTTOU, pg stops
+ * itself (as dumb-init does), so a shell's Ctrl-Z stops the group and gives the terminal back;
+ * the shell's SIGCONT on `fg` is passed on too.
  */
-export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = forwardedSignals();
 
 /**
  * Forwards signals that reach pg to every member of a group, one delivery at a time in arrival
@@ -64,6 +67,11 @@ export class SignalForwarder {
       .then(() => {
         this.#onForward(signal);
         return group.signal(signal);
+      })
+      .then(() => {
+        // Job control: the group is stopped; now pg itself, as the shell expects. (As PID 1 of a
+        // pid namespace this is ignored by the kernel: init gets no signal it has no handler for.)
+        if (JOB_CONTROL_SIGNALS.has(signal)) process.kill(process.pid, 'SIGSTOP');
       })
       .catch((error: unknown) => this.#onError(error, signal));
   }

@@ -1,10 +1,13 @@
-import { DEFAULT_STOP_TIMEOUT_MS, SpawnError, ProcessGroupError, type BackendChoice, type GroupLimits } from '@pg/core';
+import { BACKEND_NAMES, DEFAULT_STOP_TIMEOUT_MS, SpawnError, ProcessGroupError, type BackendChoice, type GroupLimits } from '@pg/core';
 import { stringOption, type OptionSpec, type ParsedLine } from './argv.js';
 import { ExitCode } from './exit-codes.js';
 import { parseMilliseconds, parsePositiveInteger, parseSize } from './units.js';
 import { UsageError } from './usage-error.js';
 
-const BACKENDS = ['auto', 'cgroup', 'contract', 'reaper', 'posix'];
+const BACKENDS: readonly string[] = ['auto', ...BACKEND_NAMES];
+
+/** The `--backend B` line of a command's help, from core's one list. */
+export const BACKEND_HELP = `--backend B          auto (default, or $PG_BACKEND), ${BACKEND_NAMES.join(', ')}`;
 
 /** Options `run` and `init` share. */
 export const spawnOptionSpec = {

@@ -1,7 +1,13 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 
-/** The backends pg knows, strongest first. */
-export type BackendName = 'cgroup' | 'contract' | 'reaper' | 'posix';
+/**
+ * The backends pg knows, in the order `auto` tries them (strongest first): the one list every
+ * part of pg uses (selection, option checks, the CLI's help and `--backend`, `pg doctor`).
+ */
+export const BACKEND_NAMES = Object.freeze(['cgroup', 'contract', 'reaper', 'posix'] as const);
+
+/** A backend by name: one of `BACKEND_NAMES`. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
  * What a backend promises on this machine (DESIGN.md, "Backends and what each guarantees").
@@ -170,12 +176,38 @@ export interface LeaderHandle {
   kill(signal: number): void;
 }
 
+/**
+ * What a backend can be asked for on this machine. Core checks every spawn option and every
+ * signal against it before anything is created (no directory, process or handle), so a request
+ * a backend cannot serve is one `InvalidOptionError` (an option) or `UnsupportedError` (a
+ * signal), the same on every backend.
+ */
+export interface Capabilities {
+  /** `stdio` may hold `'ipc'`: the leader gets a Node IPC channel to this process. */
+  readonly ipc: boolean;
+  /** Why there is no IPC channel here, for the error message; set when `ipc` is false. */
+  readonly ipcNote?: string;
+  /** The `limits` this backend enforces here (empty: none). */
+  readonly limits: readonly (keyof GroupLimits)[];
+  /** Why a limit is missing here (a controller not delegated, no resource control), for the error message. */
+  readonly limitsNote?: string;
+  /**
+   * The signals `signal()` and `stop()` can deliver, by number; undefined: every signal of this
+   * platform (`signalNumber`'s table).
+   */
+  readonly signals?: ReadonlySet<number>;
+  /** What the signals mean where `signals` is set (Windows: terminate, console events). */
+  readonly signalsNote?: string;
+}
+
 /** A backend: a probe plus primitives. One file per backend under `backends/`. */
 export interface Backend {
   readonly name: BackendName;
   /** Whether it works here, with the reason. Never throws. */
   probe(): Promise<ProbeResult>;
   guarantees(): Guarantees;
+  /** What it can be asked for here (valid after a successful probe). */
+  capabilities(): Capabilities;
   /** Start the leader inside a new group. Rejects with a `ProcessGroupError` leaving nothing behind. */
   spawn(request: SpawnRequest): Promise<BackendGroup>;
   /** Whether `id` has the shape of this backend's ids (a cgroup path, a number). No I/O. */

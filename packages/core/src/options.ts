@@ -6,7 +6,7 @@ import type { BackendChoice } from './select.js';
 
 /** Options of `spawnGroup`. */
 export interface SpawnGroupOptions {
-  /** `'auto'` (default, or `PG_BACKEND`), `'cgroup'`, `'contract'` or `'posix'`. Only `auto` falls back. */
+  /** `'auto'` (default, or `PG_BACKEND`) or one of `BACKEND_NAMES`. Only `auto` falls back. */
   readonly backend?: BackendChoice;
   /** A name for the group: 1 to 64 of A-Z a-z 0-9 . _ : + @ -, not starting with `.`, `:`, `+` or `-`. */
   readonly name?: string;

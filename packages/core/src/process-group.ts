@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackendGroup, BackendName, GroupStats, Guarantees, Member } from './backend.js';
+import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member } from './backend.js';
+import { checkSignalAgainst } from './capabilities.js';
 import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
-import { signalNumber, type SignalLike } from './signals.js';
+import { platformSignal, SIGKILL, signalNumber, type SignalLike } from './signals.js';
 
 /** How long `stop()` waits for the group to empty before SIGKILL, unless told otherwise. */
 export const DEFAULT_STOP_TIMEOUT_MS = 5000;
@@ -16,8 +17,6 @@ export interface StopOptions {
   readonly timeout?: number;
 }
 
-const SIGKILL = 9;
-const SIGCONT = signalNumber('SIGCONT');
 
 /**
  * A running group of processes. All lifecycle policy lives here, the same for every backend:
@@ -28,7 +27,7 @@ const SIGCONT = signalNumber('SIGCONT');
  * `members()` returns `[]` and `signal()` does nothing.
  */
 export class ProcessGroup implements AsyncDisposable {
-  /** The backend in use: `'cgroup'`, `'contract'` or `'posix'`. */
+  /** The backend in use: one of `BACKEND_NAMES`. */
   readonly backend: BackendName;
   /** Stable and printable (cgroup path, contract id, or pgid); `openGroup(id)` re-attaches. */
   readonly id: string;
@@ -43,6 +42,7 @@ export class ProcessGroup implements AsyncDisposable {
   readonly empty: Promise<void>;
 
   readonly #group: BackendGroup;
+  readonly #can: Capabilities;
   readonly #watch = new AbortController();
   /** Seen empty: from here on nothing is signalled and members are `[]`. */
   #closing = false;
@@ -54,9 +54,10 @@ export class ProcessGroup implements AsyncDisposable {
   #wakePoll: (() => void) | undefined;
 
   /** @internal Use `spawnGroup` or `openGroup`. */
-  constructor(backend: BackendName, guarantees: Guarantees, group: BackendGroup) {
-    this.backend = backend;
-    this.guarantees = guarantees;
+  constructor(backend: Pick<Backend, 'name' | 'guarantees' | 'capabilities'>, group: BackendGroup) {
+    this.backend = backend.name;
+    this.guarantees = backend.guarantees();
+    this.#can = backend.capabilities();
     this.id = group.id;
     this.#group = group;
     this.leader = group.child === undefined ? undefined : new Leader(group.child, group.leader);
@@ -99,6 +100,7 @@ export class ProcessGroup implements AsyncDisposable {
    */
   async signal(signal: SignalLike): Promise<void> {
     const n = signalNumber(signal);
+    checkSignalAgainst(this.backend, this.#can, n);
     if (this.#closing) return;
     if (n === SIGKILL) return this.kill();
     await this.#deliver(n);
@@ -114,11 +116,14 @@ export class ProcessGroup implements AsyncDisposable {
     const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
     const timeout = options.timeout ?? DEFAULT_STOP_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
+    checkSignalAgainst(this.backend, this.#can, signal);
     if (this.#closing) return;
     if (signal === SIGKILL) return this.kill();
     try {
       await this.#deliver(signal);
-      if (signal !== SIGCONT) await this.#deliver(SIGCONT);
+      // Windows has no SIGCONT (nor stopped processes).
+      const cont = platformSignal('SIGCONT');
+      if (cont !== undefined && signal !== cont && (this.#can.signals?.has(cont) ?? true)) await this.#deliver(cont);
     } catch (error) {
       // A group that forks faster than its members can be signalled (where the backend cannot
       // hold forks off) is still stopped: by SIGKILL, at once.

@@ -1,5 +1,5 @@
-import type { Backend, BackendName, ProbeResult } from './backend.js';
-import { backendLoaders, backendOrder } from './backends/registry.js';
+import { BACKEND_NAMES as backendOrder, type Backend, type BackendName, type ProbeResult } from './backend.js';
+import { backendLoaders } from './backends/registry.js';
 import { BackendUnavailableError, InvalidOptionError } from './errors/index.js';
 
 /** `'auto'` (the default) or a backend by name. */

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { availableBackends, effectiveChoice, selectBackend } from './select.js';
 import type { Backend, GroupInfo, OwnerExitPolicy } from './backend.js';
 import { GroupGoneError, InvalidOptionError, RefusedGroupError, SpawnError, UnsupportedError } from './errors/index.js';
+import { checkSpawnAgainst } from './capabilities.js';
 import { validateSpawn, type SpawnGroupOptions } from './options.js';
 import { DEFAULT_STOP_TIMEOUT_MS, ProcessGroup } from './process-group.js';
 import { resolveCommand } from './resolve-command.js';
@@ -22,6 +23,8 @@ export async function spawnGroup(file: string, args: readonly string[] = [], opt
   if (o.cwd !== undefined) checkCwd(o.cwd);
   const path = resolveCommand(file, env, o.cwd);
   const backend = await selectBackend(choice);
+  const stdio = o.stdio ?? 'pipe';
+  checkSpawnAgainst(backend.name, backend.capabilities(), { stdio, limits: o.limits });
   const onOwnerExit = ownerExitPolicy(backend, o.onOwnerExit);
   o.signal?.throwIfAborted();
   const inner = await backend.spawn({
@@ -29,12 +32,12 @@ export async function spawnGroup(file: string, args: readonly string[] = [], opt
     args: [...args],
     cwd: o.cwd,
     env,
-    stdio: o.stdio ?? 'pipe',
+    stdio,
     name: o.name,
     limits: o.limits,
     onOwnerExit,
   });
-  const group = new ProcessGroup(backend.name, backend.guarantees(), inner);
+  const group = new ProcessGroup(backend, inner);
   if (o.signal !== undefined) stopOnAbort(group, o.signal, o.stopTimeout);
   return group;
 }
@@ -100,7 +103,7 @@ export async function openGroup(id: string, options: OpenGroupOptions = {}): Pro
   if (inner.foreign !== undefined && options.force !== true) {
     throw new RefusedGroupError(id, `refusing group ${id}: pg did not create it (${inner.foreign}); pass force: true (pg: --force) to act on it anyway`);
   }
-  const group = new ProcessGroup(backend.name, backend.guarantees(), inner);
+  const group = new ProcessGroup(backend, inner);
   await group.refuseProtected();
   return group;
 }

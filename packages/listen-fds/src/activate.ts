@@ -171,7 +171,7 @@ function idOf(pidfd: Pidfd): bigint | undefined {
 function killStarted(started: Started): void {
   try {
     if (started.pidfd !== undefined) {
-      started.pidfd.sendSignal('SIGKILL');
+      started.pidfd.sendSignal(9);
       started.pidfd.close();
     } else {
       // No pidfds on this kernel: the step is still blocked on our pipe and unreaped, so its pid

@@ -10,5 +10,5 @@ export { ownPidfdId } from './own-id.js';
 export type { PidfdInfo, PidfdCreds } from './info.js';
 export { setChildSubreaper, isChildSubreaper, reapNoHang } from './subreaper.js';
 export { setCloexec, isCloexec } from './cloexec.js';
-export { signalNumber, signalName, decodeWaitStatus, type ExitStatus } from './signals.js';
+export { checkSignalNumber, signalName, decodeWaitStatus, type ExitStatus } from './signals.js';
 export { signalIfMember, type MemberSignalResult } from './member-signal.js';

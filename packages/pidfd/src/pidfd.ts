@@ -3,7 +3,7 @@ import { checkFd, checkPid } from './fd-check.js';
 import { libc } from './ffi.js';
 import { pidfdIdOf } from './id.js';
 import { readPidfdInfo, type PidfdInfo } from './info.js';
-import { signalNumber } from './signals.js';
+import { checkSignalNumber } from './signals.js';
 
 /** `PIDFD_NONBLOCK` (= O_NONBLOCK, Linux 5.10): waitid on the pidfd returns EAGAIN instead of blocking. */
 const PIDFD_NONBLOCK = 0x800;
@@ -53,8 +53,8 @@ export class Pidfd implements Disposable {
    * resolves the pidfd to its process, not to a number.
    * @throws PidfdError `'ESRCH'` when the process has exited, `'EPERM'`, `'ENOSYS'`, `'EBADF'`.
    */
-  sendSignal(signal: NodeJS.Signals | number): void {
-    const sig = signalNumber(signal);
+  sendSignal(signal: number): void {
+    const sig = checkSignalNumber(signal);
     const f = libc();
     if (f.pidfd_send_signal(nr().pidfd_send_signal, this.fd, sig, null, 0) !== 0) {
       throw syscallError('pidfd_send_signal', f.errno(), `pid ${this.pid}`);

@@ -5,7 +5,7 @@ import type { Command } from '../command.js';
 import { runInForeground } from '../foreground.js';
 import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
 import { warn, showHelp } from '../output.js';
-import { backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+import { BACKEND_HELP, backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 import { UsageError } from '../usage-error.js';
 
 const spec = {
@@ -29,7 +29,7 @@ Port 0 picks a free port.
 Options:
   -l, --listen ADDR    a socket to pass (repeat for more; fd 3 is the first)
   --fdname NAME        the sockets' names in order, repeated or joined by ":" (default "unknown")
-  --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
+  ${BACKEND_HELP}
   --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
   -h, --help           show this help
 

@@ -1,4 +1,4 @@
-import { probe } from '@pg/core';
+import { BACKEND_NAMES, probe } from '@pg/core';
 import { flag, noPositionals, parseCommandLine, type OptionSpec } from '../argv.js';
 import type { Command } from '../command.js';
 import { kernelFeatures } from '../kernel-features.js';
@@ -8,7 +8,7 @@ const spec = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } 
 
 const help = `Usage: pg doctor [--json]
 
-Reports every backend (cgroup, contract, reaper, posix), whether it works on this machine and why
+Reports every backend (${BACKEND_NAMES.join(', ')}), whether it works on this machine and why
 (not), which one "auto" picks, and what pg uses: pidfd, pidfd ids (pidfs), the child subreaper,
 pg-helper and its path, cgroup v2 and cgroup.kill, the controllers available, and whether this
 user's cgroup is delegated (writable). The cgroup line says how leaders are placed (clone3 by

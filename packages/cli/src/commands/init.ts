@@ -9,7 +9,7 @@ import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
 import { markOwned, trackOwnedChildren } from '../init/owned-children.js';
 import { OrphanReaper } from '../init/reaper.js';
 import { warn, type Io, showHelp } from '../output.js';
-import { backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+import { BACKEND_HELP, backendOption, commandOf, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 
 const spec = { ...spawnOptionSpec, verbose: { type: 'boolean', short: 'v' } } as const satisfies OptionSpec;
 
@@ -31,7 +31,7 @@ the subreaper), and signals go to each of them. With --backend or --verbose, or 
 pg-helper, this Node init runs instead (tens of MB), with the group on the chosen backend.
 
 Options:
-  --backend B          auto (default, or $PG_BACKEND), cgroup, contract or posix
+  ${BACKEND_HELP}
   --stop-timeout MS    milliseconds between SIGTERM and SIGKILL when stopping (default 5000)
   -v, --verbose        report each reaped orphan and forwarded signal on stderr
   -h, --help           show this help

@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { runInForeground } from '../foreground.js';
 import { FORWARDED_SIGNALS, SignalForwarder } from '../forward-signals.js';
 import { printJson, warn, showHelp } from '../output.js';
-import { backendOption, commandOf, limitsOption, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
+import { BACKEND_HELP, backendOption, commandOf, limitsOption, spawnFailureCode, spawnOptionSpec, stopTimeoutOption } from '../spawn-options.js';
 
 const spec = {
   ...spawnOptionSpec,
@@ -32,7 +32,7 @@ With --detach, pg prints the group's id on one line and returns while the group 
 stdio connected to /dev/null. Use the id (or --name) with pg ps and pg kill.
 
 Options:
-  --backend B          auto (default, or $PG_BACKEND), cgroup, contract, reaper or posix
+  ${BACKEND_HELP}
   --name NAME          name the group (A-Z a-z 0-9 . _ : + @ -; at most 64)
   -d, --detach         start the group and print its id
   --keep               leave the rest of the group running when the leader (or pg) exits

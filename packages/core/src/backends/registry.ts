@@ -10,6 +10,3 @@ export const backendLoaders: Readonly<Record<BackendName, () => Promise<Backend>
   reaper: async () => (await import('./reaper/index.js')).reaperBackend,
   posix: async () => (await import('./posix/index.js')).posixBackend,
 };
-
-/** The order `auto` tries them in (DESIGN.md: cgroup, then contract, then reaper, then posix). */
-export const backendOrder: readonly BackendName[] = ['cgroup', 'contract', 'reaper', 'posix'];

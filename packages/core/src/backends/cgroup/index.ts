@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
-import { applyLimits, Cgroup, cgroupFeatures, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
+import { applyLimits, availableControllers, Cgroup, cgroupFeatures, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
-import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
+import type { Backend, BackendGroup, Capabilities, GroupInfo, GroupLimits, ProbeResult, SpawnRequest } from '../../backend.js';
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
 import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
@@ -74,6 +74,33 @@ function createCgroupBackend(): Backend {
 
   /** Before a probe, the weaker promise: a group that does not die with its owner. */
   guarantees: () => (placement?.kind === 'clone3' ? cgroupGuaranteesWithHelper : cgroupGuarantees),
+
+  /**
+   * An IPC channel where Node spawns the leader itself (the pre-exec placement), not where
+   * pg-helper does (clone3): it would end in the helper. Limits where the base's parent offers
+   * the controller (its `cgroup.controllers`), read now: delegation can change.
+   */
+  capabilities(): Capabilities {
+    const viaHelper = placement?.kind === 'clone3';
+    const found = groupBase();
+    let offered: string[] = [];
+    if (found.ok) {
+      try {
+        offered = availableControllers(found.base.parentDir);
+      } catch (error) {
+        if (!CgroupError.isInstance(error)) throw error;
+      }
+    }
+    const limits = (['pids', 'memory'] as const).filter((key) => offered.includes(key)) satisfies (keyof GroupLimits)[];
+    return {
+      ipc: !viaHelper,
+      ...(viaHelper ? { ipcNote: 'pg-helper creates the leader with clone3, so the channel would end in the helper' } : {}),
+      limits,
+      ...(limits.length < 2
+        ? { limitsNote: `${found.ok ? found.base.parentDir : 'the parent cgroup'} offers ${offered.length === 0 ? 'no controllers' : `the controllers ${offered.join(' ')}`}; a limit needs its controller (pids, memory) delegated there` }
+        : {}),
+    };
+  },
 
   /** Group ids are cgroup paths (`/pg/web@4242.i3596.0`) or directories on the cgroup2 mount. */
   recognizes: (id) => id.startsWith('/'),

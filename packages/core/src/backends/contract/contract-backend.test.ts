@@ -292,11 +292,14 @@ describe('attach and list against a fake libcontract', () => {
   });
 });
 
+/** The backend as ProcessGroup sees it: name, guarantees and capabilities of the libcontract mechanism. */
+const libcontractBackend = { name: 'contract', guarantees: () => LIBCONTRACT_GUARANTEES, capabilities: () => ({ ipc: true, limits: [] }) } as const;
+
 describe('ProcessGroup over the contract backend, against a fake libcontract with real children', () => {
   it('fake libcontract: kill() abandons the NOORPHAN contract, the real leader dies, the group empties and closes', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('kill'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.kill();
     expect(group.closed).toBe(true);
     expect(inner.child?.signalCode).toBe('SIGKILL');
@@ -307,7 +310,7 @@ describe('ProcessGroup over the contract backend, against a fake libcontract wit
   it('fake libcontract: stop() sends SIGTERM by contract and the EMPTY event ends it', async () => {
     const { fake, mechanism } = fakeMachine();
     const inner = await mechanism.spawn(request('keep'));
-    const group = new ProcessGroup('contract', LIBCONTRACT_GUARANTEES, inner);
+    const group = new ProcessGroup(libcontractBackend, inner);
     await group.stop({ timeout: 20_000 });
     expect(inner.child?.signalCode).toBe('SIGTERM');
     expect(fake.calls).toContain('ct_ctl_ack');

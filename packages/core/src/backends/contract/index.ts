@@ -1,6 +1,6 @@
 import { contractSupport, contracts, type ContractSupport } from '@pg/contract';
-import type { Backend, BackendGroup, GroupInfo, Guarantees, ProbeResult, SpawnRequest } from '../../backend.js';
-import { BackendUnavailableError, InvalidOptionError, UnsupportedError } from '../../errors/index.js';
+import type { Backend, BackendGroup, Capabilities, GroupInfo, Guarantees, ProbeResult, SpawnRequest } from '../../backend.js';
+import { BackendUnavailableError, InvalidOptionError } from '../../errors/index.js';
 import { commandsMechanism } from './commands-mechanism.js';
 import { libcontractMechanism } from './libcontract-mechanism.js';
 import type { ContractMechanism } from './mechanism.js';
@@ -27,6 +27,17 @@ export interface ContractBackendDeps {
  * themselves if nothing has, and `guarantees()` before any successful probe throws
  * `BackendUnavailableError` with the reason rather than guess.
  */
+/**
+ * The leader is started by Node's own spawn inside an active template (libcontract) or under
+ * ctrun, which passes every fd on, so an IPC channel reaches it either way. Contracts carry no
+ * resource limits.
+ */
+const contractCapabilities: Capabilities = Object.freeze({
+  ipc: true,
+  limits: Object.freeze([]),
+  limitsNote: 'use illumos resource controls (projects, zones) for limits',
+});
+
 export class ContractBackend implements Backend {
   readonly name = 'contract' as const;
   readonly #deps: ContractBackendDeps;
@@ -53,10 +64,11 @@ export class ContractBackend implements Backend {
     return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= 0x7fffffff;
   }
 
+  capabilities(): Capabilities {
+    return contractCapabilities;
+  }
+
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
-    if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
-      throw new UnsupportedError('the contract backend cannot enforce limits (pids, memory): use illumos resource controls (projects, zones)');
-    }
     return (await this.#ready()).spawn(request);
   }
 

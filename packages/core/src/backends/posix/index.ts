@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { Backend, BackendGroup, Guarantees, SpawnRequest } from '../../backend.js';
-import { InvalidOptionError, SpawnError, UnsupportedError } from '../../errors/index.js';
+import type { Backend, BackendGroup, Capabilities, Guarantees, SpawnRequest } from '../../backend.js';
+import { InvalidOptionError, SpawnError } from '../../errors/index.js';
 import { spawnChild } from '../spawn-child.js';
 import { listMarkedSessions, markerEnv } from './marker.js';
 import { PosixGroup } from './posix-group.js';
@@ -24,6 +24,12 @@ const guarantees: Guarantees = Object.freeze({
   ]),
 });
 
+const capabilities: Capabilities = Object.freeze({
+  ipc: true,
+  limits: Object.freeze([]),
+  limitsNote: 'sessions have no resource control; use the cgroup backend',
+});
+
 /**
  * The portable backend: the leader is spawned detached, so it leads a new session and process
  * group (`setsid()` in the child before exec), and the group is that session. Pure Node, no FFI.
@@ -35,11 +41,9 @@ export const posixBackend: Backend = {
     return { backend: 'posix', available: true, reason: 'sessions and process groups (setsid at spawn); setsid daemons escape' };
   },
   guarantees: () => guarantees,
+  capabilities: () => capabilities,
   recognizes: (id) => /^[1-9]\d*$/.test(id),
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
-    if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
-      throw new UnsupportedError('the posix backend cannot enforce limits (pids, memory): use the cgroup backend');
-    }
     let env: NodeJS.ProcessEnv;
     try {
       env = { ...request.env, ...(await markerEnv(request.name)) };

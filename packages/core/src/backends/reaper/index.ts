@@ -2,14 +2,22 @@ import { findHelper, HelperError, startHelper, type HelperProcess } from '@pg/he
 import { leaderHandle, startFailure } from '../helper-leader.js';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import { readStat } from '@pg/procfs';
-import type { Backend, BackendGroup, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
-import { InvalidOptionError, SpawnError, UnsupportedError } from '../../errors/index.js';
+import type { Backend, BackendGroup, Capabilities, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
+import { InvalidOptionError, SpawnError } from '../../errors/index.js';
 import { ownerAlive, ownerMark } from '../owner-mark.js';
 import { findHelpers } from './list.js';
 import { reaperGuarantees } from './guarantees.js';
 import { parseReaperId, ReaperGroup } from './reaper-group.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'reaper', available: false, reason });
+
+/** pg-helper is the leader's parent: an IPC channel would end in it, not in the command. */
+const reaperCapabilities: Capabilities = Object.freeze({
+  ipc: false,
+  ipcNote: 'pg-helper is the leader\'s parent, so the channel would end in it, not in the command',
+  limits: Object.freeze([]),
+  limitsNote: 'a subreaper has no resource control; use the cgroup backend',
+});
 
 /** The helper the probe found working (core always probes a backend before using it). */
 let probedHelper: string | undefined;
@@ -50,12 +58,11 @@ export const reaperBackend: Backend = {
 
   guarantees: () => reaperGuarantees,
 
+  capabilities: () => reaperCapabilities,
+
   recognizes: (id) => parseReaperId(id) !== undefined,
 
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
-    if (request.limits !== undefined && Object.keys(request.limits).length > 0) {
-      throw new UnsupportedError('the reaper backend cannot enforce limits (pids, memory): use the cgroup backend');
-    }
     const found = probedHelper === undefined ? findHelper() : { ok: true as const, path: probedHelper };
     if (!found.ok) throw new SpawnError(`cannot start the leader: ${found.reason}`);
     let helper: HelperProcess;
