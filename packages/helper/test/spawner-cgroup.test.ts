@@ -6,8 +6,8 @@ import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HelperError } from '../src/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { HelperError, closeSpawner } from '../src/index.js';
 import { cgroupOf, freshCgroup, procs, removeCgroups, supported } from './cgroups.js';
 import { alive, collect, fixture, helperPath, procStat, trackProcs, cleanup, until, type Proc } from './helpers.js';
 import { killLeaders, leader } from './spawner-helpers.js';
@@ -17,6 +17,7 @@ afterEach(async () => {
   await cleanup();
   await removeCgroups();
 });
+afterAll(closeSpawner);
 
 describe.skipIf(!supported)('spawner and cgroups', () => {
   it('the leader is born in its cgroup; the spawner stays outside', async () => {

@@ -7,11 +7,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { closeSpawner } from '../src/index.js';
 import { collect, until } from './helpers.js';
 import { killLeaders, leader } from './spawner-helpers.js';
 
 afterEach(killLeaders);
+afterAll(closeSpawner);
 
 const O_NONBLOCK = 0o4000;
 

@@ -4,12 +4,13 @@ import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HelperError, spawnerFor, spawnLeader } from '../src/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { HelperError, closeSpawner, spawnLeader, spawnerFor } from '../src/index.js';
 import { alive, collect, helperPath, procStat, until } from './helpers.js';
 import { killLeaders, leader, openFds } from './spawner-helpers.js';
 
 afterEach(killLeaders);
+afterAll(closeSpawner);
 
 describe('spawner', () => {
   it('starts the leader with argv, env and cwd as asked, and reports its exit code', async () => {

@@ -51,6 +51,7 @@ export class SpawnerConnection {
   #unheld = new Set<number>();
   #nextId = 1;
   #ended: HelperError | undefined;
+  readonly #closed: Promise<void>;
 
   /** Starts the spawner. @throws HelperError when the socket pair or the spawn fails at once. */
   constructor(helperPath: string, owner: string | undefined) {
@@ -84,6 +85,7 @@ export class SpawnerConnection {
     const exited = new Promise<string>((resolve) =>
       child.once('close', (code, signal) => resolve(signal !== null ? `signal ${signal}` : `exit code ${String(code)}`)),
     );
+    this.#closed = exited.then(() => undefined);
     void exited.then((how) => {
       const cause = spawnError;
       const said = this.diagnostics.length > 0 ? ` (it said: ${this.diagnostics.slice(-3).join('; ')})` : '';
@@ -91,6 +93,23 @@ export class SpawnerConnection {
     });
     this.#updateRef();
   }
+
+  /**
+   * Close the request socket, as this process's death would: the spawner kills every cgroup
+   * group not kept, removes their directories and exits. Resolves once it has.
+   */
+  close(): Promise<void> {
+    if (this.#ended === undefined && !this.#requestClosed) {
+      this.#requestClosed = true;
+      closeSync(this.#requestFd);
+      if (this.#retry !== undefined) clearTimeout(this.#retry);
+      const closed = new HelperError(`the pg-helper spawner (pid ${this.pid}) was closed by its owner`, 'ESPAWNER');
+      for (const item of this.#queue.splice(0)) item.failed(closed);
+    }
+    return this.#closed;
+  }
+
+  #requestClosed = false;
 
   /** False once the spawner has ended (the next request must start a new one). */
   get alive(): boolean {
@@ -102,8 +121,8 @@ export class SpawnerConnection {
    * The handlers hear the answer, then the exit. A full socket is retried on a timer, in order.
    */
   request(id: number, payload: Buffer, fds: number[], handlers: RequestHandlers, sent: () => void): void {
-    if (this.#ended !== undefined) {
-      handlers.failed(this.#ended);
+    if (this.#ended !== undefined || this.#requestClosed) {
+      handlers.failed(this.#ended ?? new HelperError(`the pg-helper spawner (pid ${this.pid}) was closed by its owner`, 'ESPAWNER'));
       return;
     }
     this.#handlers.set(id, handlers);
@@ -119,7 +138,7 @@ export class SpawnerConnection {
 
   /** Tells the spawner the owner is done with group `id`; fire and forget. */
   release(payload: Buffer): void {
-    if (this.#ended !== undefined) return;
+    if (this.#ended !== undefined || this.#requestClosed) return;
     this.#queue.push({ payload, fds: [], sent: () => undefined, failed: () => undefined });
     this.#flush();
   }
@@ -216,7 +235,8 @@ export class SpawnerConnection {
     if (this.#retry !== undefined) clearTimeout(this.#retry);
     for (const item of this.#queue) item.failed(error);
     this.#queue = [];
-    closeSync(this.#requestFd);
+    if (!this.#requestClosed) closeSync(this.#requestFd);
+    this.#requestClosed = true;
     const handlers = [...this.#handlers.values()];
     this.#handlers.clear();
     this.#unheld.clear();

@@ -76,6 +76,16 @@ export function spawnerFor(helperPath?: string, owner?: string): SpawnerConnecti
 }
 
 /**
+ * Ends this process's spawner, if one runs, as this process's death would: every cgroup group it
+ * started that was not kept is killed and its directory removed. The next spawn starts a new one.
+ */
+export async function closeSpawner(): Promise<void> {
+  const spawner = current;
+  current = undefined;
+  if (spawner !== undefined && spawner.ownerPid === process.pid) await spawner.close();
+}
+
+/**
  * Starts `file` through this process's spawner and resolves once it has exec'd. In a cgroup
  * (`cgroupDir`) it is created inside with clone3, before it runs an instruction; its stdio is
  * what `stdio` says, with close-on-exec pipes wrapped in `net.Socket` for 'pipe'. It runs in a
