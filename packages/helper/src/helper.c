@@ -1217,6 +1217,32 @@ static _Noreturn void spawn_child(const struct request *r, int status_pipe)
 	child_fail(pipe_fd, STAGE_EXEC);
 }
 
+/*
+ * Field 22 of /proc/PID/stat, the start time in clock ticks since boot: with the pid, the
+ * process's identity (a reaper group's id). Read while `pid` is our unreaped child, so it is
+ * there even if it has already exited. 0 when unreadable.
+ */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* the command name (field 2) may hold spaces and ')' */
+	for (int field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p == NULL ? 0 : strtoull(p + 1, NULL, 10);
+}
+
 static struct sgroup *sgroup_by_pid(pid_t pid)
 {
 	for (size_t i = 0; i < n_sgroups; i++)
@@ -1323,7 +1349,7 @@ static void serve_spawn(const struct request *r)
 		reply_failed(r->id, "track", e);
 		return;
 	}
-	send_line("spawned %llu %d %llu", r->id, (int)pid, id);
+	send_line("spawned %llu %d %llu %llu", r->id, (int)pid, id, start_time(pid));
 }
 
 static void serve_release(unsigned long long id)

@@ -15,7 +15,7 @@ export interface SpawnerExit {
 
 /** What the connection tells the owner of one request. */
 export interface RequestHandlers {
-  spawned(pid: number, pidfdId: bigint): void;
+  spawned(pid: number, pidfdId: bigint, startTime: string): void;
   failed(error: HelperError): void;
   exit(exit: SpawnerExit): void;
   /** The spawner ended before this leader's exit was reported. */
@@ -182,7 +182,7 @@ export class SpawnerConnection {
   #onReply(reply: SpawnerReply): void {
     switch (reply.kind) {
       case 'spawned':
-        this.#handlers.get(reply.id)?.spawned(reply.pid, reply.pidfdId);
+        this.#handlers.get(reply.id)?.spawned(reply.pid, reply.pidfdId, reply.startTime);
         break;
       case 'failed': {
         const handlers = this.#settle(reply.id);

@@ -12,6 +12,7 @@ import { spawnLeader, type SpawnedLeader } from './spawn-leader.js';
 export interface SpawnedHelper {
   /** The helper's pid; with its start time, the group's identity. */
   readonly pid: number;
+  readonly startTime: string;
   readonly leaderPid: number;
   readonly leaderPidfdId: bigint | undefined;
   /** This process's end of each 'pipe' entry of the leader, null elsewhere. */
@@ -82,6 +83,7 @@ export async function startHelperInSpawner(options: StartHelperOptions): Promise
   }
   return {
     pid: helper.pid,
+    startTime: helper.startTime,
     leaderPid: started.pid,
     leaderPidfdId: started.pidfdId === 0n ? undefined : started.pidfdId,
     stdio: helper.stdio,

@@ -41,6 +41,8 @@ export interface SpawnedLeader {
   readonly pid: number;
   /** Its 64-bit pidfd id (pidfs, Linux 6.9+), undefined where the kernel has none. */
   readonly pidfdId: bigint | undefined;
+  /** Its start time (clock ticks since boot, /proc/PID/stat field 22), read by the spawner before any reap. */
+  readonly startTime: string;
   /** This process's end of each 'pipe' entry, null elsewhere; index = the leader's fd. */
   readonly stdio: readonly (Readable | Writable | null)[];
   readonly stdin: Writable | null;
@@ -128,11 +130,12 @@ export function spawnLeader(options: SpawnLeaderOptions): Promise<SpawnedLeader>
       payload,
       fds,
       {
-        spawned(pid, pidfdId) {
+        spawned(pid, pidfdId, startTime) {
           started = true;
           resolve({
             pid,
             pidfdId: pidfdId === 0n ? undefined : pidfdId,
+            startTime,
             stdio: stdio.streams,
             stdin: (stdio.streams[0] ?? null) as Writable | null,
             stdout: (stdio.streams[1] ?? null) as Readable | null,
