@@ -1392,6 +1392,9 @@ static void spawner_reap(void)
 			send_line("exit %llu code %d", g->id, WEXITSTATUS(status));
 		else if (WIFSIGNALED(status))
 			send_line("exit %llu signal %d", g->id, WTERMSIG(status));
+		/* Without a cgroup there is nothing left to kill for the owner: forget it now. */
+		if (g->cgroup == NULL)
+			sgroup_drop(g);
 	}
 }
 
