@@ -1466,6 +1466,46 @@ static bool parse_spawn(struct request *r, char *cursor, const char *end)
 	return n == r->nfds;
 }
 
+/*
+ * The whole content of `fd` (a memfd, read from offset 0) in a malloc'd buffer, its length in
+ * `*len`; NULL on failure, with the errno in `*err` (reported).
+ */
+static char *read_whole_fd(int fd, ssize_t *len, int *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		*err = errno;
+		report("fstat the request fd %d", fd);
+		return NULL;
+	}
+	if (st.st_size <= 0 || st.st_size > (64 << 20)) {
+		*err = errno = E2BIG;
+		report("read a request of %lld bytes from fd %d", (long long)st.st_size, fd);
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size);
+	if (buf == NULL) {
+		*err = errno = ENOMEM;
+		report("allocate %lld bytes for a request", (long long)st.st_size);
+		return NULL;
+	}
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			*err = errno = k == 0 ? EIO : errno; /* EIO: shorter than fstat said */
+			report("read a request from fd %d", fd);
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)k;
+	}
+	*len = (ssize_t)got;
+	return buf;
+}
+
 /* One message from the request socket. EOF: the owner is gone. */
 static void spawner_read_request(void)
 {
@@ -1513,6 +1553,27 @@ static void spawner_read_request(void)
 				r.fds[r.nfds++] = fd;
 			else
 				close(fd);
+		}
+	}
+	/*
+	 * "in-fd": a request too large for one message (the socket's send buffer, ~200 kB, against
+	 * ARG_MAX's 2 MB) comes whole in a memfd, passed as the last fd.
+	 */
+	if (buf != NULL && n > (ssize_t)sizeof "in-fd" && memcmp(buf, "in-fd", sizeof "in-fd") == 0 && r.nfds > 0) {
+		char *c = buf + sizeof "in-fd";
+		unsigned long long id;
+		bool has_id = parse_ull(next_field(&c, buf + n), &id);
+		int e = EINVAL;
+		char *whole = read_whole_fd(r.fds[--r.nfds], &n, &e);
+		close(r.fds[r.nfds]);
+		free(buf);
+		buf = whole;
+		if (buf == NULL) {
+			if (has_id)
+				reply_failed(id, "request", e);
+			for (size_t i = 0; i < r.nfds; i++)
+				close(r.fds[i]);
+			return;
 		}
 	}
 	char *cursor = buf, *end = buf + (buf != NULL ? n : 0);

@@ -60,6 +60,17 @@ describe('spawner', () => {
     expect(spawnerFor(helperPath()).alive).toBe(true);
   });
 
+  it('a request larger than one socket message (an 800 kB environment) goes whole, through a memfd', async () => {
+    // Eight strings of 100 kB: each below execve's per-string limit (128 kB), 800 kB in all.
+    const env: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) env[`BIG${i}`] = String(i).repeat(100_000);
+    const l = await leader({ file: '/bin/sh', args: ['-c', 'printf %s "${#BIG0}:${#BIG7}:$(printf %s "$BIG7" | head -c 3)"'], env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = collect(l.stdout);
+    expect(await l.exited).toEqual({ code: 0, signal: null });
+    await out.ended;
+    expect(out.text()).toBe('100000:100000:777');
+  });
+
   it('bad options are TypeErrors before anything is sent; ipc is refused', async () => {
     expect(() => spawnLeader({ file: 'sh', args: [], keep: false })).toThrow(/Invalid option `file`/);
     expect(() => spawnLeader({ file: '/bin/true', args: [], stdio: ['pipe', 'pipe', 'pipe', 'ipc'], keep: false, helperPath: helperPath() })).toThrow(/stdio\[3\].*ipc/);

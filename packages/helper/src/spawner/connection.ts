@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { HELPER_ARGV0_MARK } from '../argv.js';
 import { HelperError } from '../errors.js';
@@ -23,10 +23,37 @@ export interface RequestHandlers {
 }
 
 interface QueuedRequest {
+  /** The request's id, for the large-request path (`in-fd`). */
+  id?: number;
   payload: Buffer;
   fds: number[];
   sent: () => void;
   failed: (error: HelperError) => void;
+}
+
+/** `next` rewritten to carry its payload in a memfd (closed once sent or failed). */
+function inMemfd(next: QueuedRequest, id: number): QueuedRequest {
+  const c = libc();
+  const fd = c.memfd_create('pg-spawn-request', C.MFD_CLOEXEC);
+  if (fd < 0) throw callFailed('memfd_create', c.errno());
+  try {
+    for (let off = 0; off < next.payload.length; ) off += writeSync(fd, next.payload, off);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return {
+    payload: Buffer.from(`in-fd\0${id}\0`),
+    fds: [...next.fds, fd],
+    sent: () => {
+      closeSync(fd);
+      next.sent();
+    },
+    failed: (error) => {
+      closeSync(fd);
+      next.failed(error);
+    },
+  };
 }
 
 /**
@@ -127,7 +154,7 @@ export class SpawnerConnection {
     }
     this.#handlers.set(id, handlers);
     this.#updateRef();
-    this.#queue.push({ payload, fds, sent, failed: (e) => this.#settle(id)?.failed(e) });
+    this.#queue.push({ id, payload, fds, sent, failed: (e) => this.#settle(id)?.failed(e) });
     this.#flush();
   }
 
@@ -165,14 +192,20 @@ export class SpawnerConnection {
         }, 1);
         return;
       }
+      if (n < 0 && errnoCode(errno) === 'EMSGSIZE' && next.id !== undefined) {
+        // More than one message can hold (the socket's send buffer, ~200 kB; a plain spawn takes
+        // up to ARG_MAX): the whole request goes in a memfd, passed last, behind a short `in-fd`.
+        try {
+          this.#queue[0] = inMemfd(next, next.id);
+        } catch (error) {
+          this.#queue.shift();
+          next.failed(HelperError.isInstance(error) ? error : new HelperError(String(error), 'EHELPER', { cause: error }));
+        }
+        continue;
+      }
       this.#queue.shift();
       if (n < 0) {
-        const code = errnoCode(errno);
-        const error =
-          code === 'EMSGSIZE'
-            ? new HelperError(`the spawn request is ${next.payload.length} bytes, more than the spawner's socket takes: shorten the arguments or the environment`, 'E2BIG', { syscall: 'sendmsg' })
-            : callFailed('sendmsg to the pg-helper spawner', errno);
-        next.failed(error);
+        next.failed(callFailed('sendmsg to the pg-helper spawner', errno));
       } else {
         next.sent();
       }

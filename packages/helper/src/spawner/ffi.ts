@@ -18,6 +18,7 @@ export const C = {
   SCM_RIGHTS: 1,
   MSG_DONTWAIT: 0x40,
   MSG_NOSIGNAL: 0x4000,
+  MFD_CLOEXEC: 1,
 } as const;
 
 /** The bound libc calls; each returns -1 and sets errno on failure. */
@@ -25,6 +26,7 @@ export interface SpawnerLibc {
   socketpair(domain: number, type: number, protocol: number, fds: Int32Array): number;
   pipe2(fds: Int32Array, flags: number): number;
   sendmsg(fd: number, payload: Buffer, control: Buffer | null, flags: number): number;
+  memfd_create(name: string, flags: number): number;
   close(fd: number): number;
   errno(): number;
 }
@@ -68,6 +70,7 @@ function load(): SpawnerLibc | HelperError {
   const socketpair = lib.func('int socketpair(int, int, int, _Out_ int32_t *)');
   const pipe2 = lib.func('int pipe2(_Out_ int32_t *, int)');
   const close = lib.func('int close(int)');
+  const memfdCreate = lib.func('int memfd_create(const char *, unsigned int)');
   return {
     socketpair: (domain, type, protocol, fds) => socketpair(domain, type, protocol, fds) as number,
     pipe2: (fds, flags) => pipe2(fds, flags) as number,
@@ -79,6 +82,7 @@ function load(): SpawnerLibc | HelperError {
           flags,
         ),
       ),
+    memfd_create: (name, flags) => memfdCreate(name, flags) as number,
     close: (fd) => close(fd) as number,
     errno: () => koffi.errno(),
   };
