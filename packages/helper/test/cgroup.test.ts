@@ -1,7 +1,7 @@
 // --cgroup DIR: the leader is born in DIR (clone3 CLONE_INTO_CGROUP), the helper stays outside,
 // lives until DIR is empty, kills with cgroup.kill, and removes DIR only when the owner is gone.
 // Needs root and a cgroup v2 mount with cgroup.kill (Linux 5.14): skipped elsewhere.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
