@@ -107,15 +107,21 @@ export class CgroupGroup implements BackendGroup {
    * which core asks for when the leader exits or after a kill: the notification is rate-limited).
    */
   async watchEmpty(abort: AbortSignal): Promise<void> {
-    const wait = this.#group.waitUntilEmpty({ signal: abort });
-    this.#kick = wait.kick;
-    try {
-      await wait;
-    } catch (error) {
-      if (abort.aborted) return;
-      throw this.#wrap(error, 'watching');
-    } finally {
-      this.#kick = undefined;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
+      const watch = this.#group.waitUntilEmpty({ signal: abort });
+      this.#kick = watch.kick;
+      try {
+        await watch;
+        return;
+      } catch (error) {
+        if (abort.aborted) return;
+        // Out of fds (this process or the system): the watch could not start or read. The group
+        // lives on regardless; try again shortly rather than fail `empty` (fds come back).
+        if (!(CgroupError.isInstance(error) && (error.code === 'EMFILE' || error.code === 'ENFILE'))) throw this.#wrap(error, 'watching');
+      } finally {
+        this.#kick = undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
