@@ -114,7 +114,7 @@ async function main() {
       });
       if (cycle % (every * 10) === 0 || cycle === 1) {
         const s = samples.at(-1);
-        console.log(`cycle ${String(cycle).padStart(6)}  fds ${s.fds}  cgroup dirs ${s.cgroupDirs}  zombies ${s.zombies}  leftover ${s.leftover}  heap ${s.heapMB.toFixed(1)} MB  rss ${s.rssMB.toFixed(1)} MB  (${((performance.now() - t0) / cycle).toFixed(1)} ms/cycle)`);
+        console.log(`cycle ${String(cycle).padStart(6)}  fds ${s.fds}  cgroup dirs ${s.cgroupDirs}  zombies ${s.zombies}  leftover ${s.leftover}  heap ${s.heapMB.toFixed(1)} MB  rss ${s.rssMB.toFixed(1)} MB  spawner fds ${s.spawnerFds} rss ${s.spawnerRssMB.toFixed(1)} MB  (${((performance.now() - t0) / cycle).toFixed(1)} ms/cycle)`);
       }
     }
   }
