@@ -1,7 +1,7 @@
 // A supervisor inside a pid namespace (a container sharing this cgroup tree, `pg init` as PID 1)
 // writes its own pid as the namespace sees it (often 1) into the group's name. From outside,
 // that pid means another process; the pidfd id in the name does not, so listGroups() must still
-// report the group as owned while the supervisor lives, and as orphaned once it is gone.
+// report the group as owned while the supervisor lives, and never as owned once it is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -47,6 +47,9 @@ describe.skipIf(skip !== undefined)(`a group owned from inside a pid namespace${
       await new Promise((r) => setTimeout(r, 20));
       after = (await listGroups()).find((g) => g.id === id);
     }
-    expect(after).toMatchObject({ backend: 'cgroup', orphaned: true });
+    // The namespace's teardown SIGKILLs the group's members and its pg-helper together: the
+    // helper may still see the group die with its owner and remove it (gone), or die first and
+    // leave the empty directory (listed, orphaned). Either way it is no longer taken as owned.
+    if (after !== undefined) expect(after).toMatchObject({ backend: 'cgroup', orphaned: true });
   });
 });

@@ -1,19 +1,18 @@
 import { ensureBaseDir, type GroupBase } from './base.js';
 import { CgroupError } from './errors.js';
 import { Cgroup } from './group.js';
-import { formatGroupDirName, validateGroupName } from './names.js';
-import { ownOwner } from './owner.js';
+import { formatGroupDirName, validateGroupName, type Owner } from './names.js';
 
 let seq = 0;
 
 /**
- * Create a new, empty group `<base>/pg/NAME@PID.TOKEN.SEQ` owned by this process (see names.ts
- * for the marker). `name` is validated (TypeError for `../x`, `/`, NUL, control characters, over-long).
+ * Create a new, empty group `<base>/pg/NAME@PID.TOKEN.SEQ` owned by `owner` (the creating
+ * process's identity from `@pg/procfs`; see names.ts for the marker). `name` is validated
+ * (TypeError for `../x`, `/`, NUL, control characters, over-long).
  * @throws CgroupError `'EACCES'` and friends from mkdir.
  */
-export function createGroup(base: GroupBase, name = 'group'): Cgroup {
+export function createGroup(base: GroupBase, name: string, owner: Owner): Cgroup {
   validateGroupName(name);
-  const owner = ownOwner();
   for (let attempt = 0; attempt < 100; attempt++) {
     ensureBaseDir(base);
     try {

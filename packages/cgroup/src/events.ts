@@ -109,11 +109,16 @@ export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => 
       }
       check();
     };
+    // While another process watches the file (pg-helper, which re-reads it every millisecond
+    // after the leader's exit and exits once the group is empty), a kick reads it once: the
+    // short re-read window is that watcher's job, not a second poll of the same file.
+    let delegated = options.watchAfter !== undefined;
     if (options.watchAfter === undefined) {
       startWatch();
     } else {
       check();
       const after = () => {
+        delegated = false;
         check();
         startWatch();
       };
@@ -127,7 +132,7 @@ export function waitForEvents(dir: string, predicate: (events: CgroupEvents) => 
       // window, inotify (≤ ~12 ms late) covers whatever takes longer.
       // Now first: the change may already be there.
       check();
-      if (done) return;
+      if (done || delegated) return;
       const until = Date.now() + KICK_WINDOW_MS;
       const tick = () => {
         check();

@@ -166,10 +166,19 @@ export class Cgroup {
    * reports `frozen 1`. A frozen task cannot fork; signals with a handler run only after thaw.
    */
   async freeze(options: WaitOptions = {}): Promise<void> {
-    writeCgroupFile(this.file('cgroup.freeze'), '1');
+    this.requestFreeze();
     const wait = waitForEvents(this.dir, (e) => e.frozen || !e.populated, options);
     wait.kick();
     await wait;
+  }
+
+  /**
+   * Ask for the cgroup and below to freeze (`cgroup.freeze` = 1) and return at once: the kernel
+   * freezes each task as it next leaves the kernel; `events().frozen` says when all are. A task
+   * in uninterruptible sleep can delay that indefinitely (so how long to wait is the caller's call).
+   */
+  requestFreeze(): void {
+    writeCgroupFile(this.file('cgroup.freeze'), '1');
   }
 
   /** Thaw (`cgroup.freeze` = 0). Tolerates a cgroup that is already gone. */

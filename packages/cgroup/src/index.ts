@@ -10,13 +10,12 @@
 export { CgroupError } from './errors.js';
 export { findCgroup2Mount, cgroupPathOf, cgroupDir, cgroupPathOfDir, ownCgroupDir, isWithin, parseCgroup2Mounts, parseCgroupPath, type Cgroup2Mount } from './mount.js';
 export { validateGroupName, formatGroupDirName, parseGroupDirName, MAX_NAME_LENGTH, type Owner, type GroupDirName } from './names.js';
-export { ownOwner, ownerAlive } from './owner.js';
 export { findGroupBase, ensureBaseDir, removeBaseIfEmpty, commonAncestor, inBase, BASE_NAME, SUPERVISOR_LEAF, type GroupBase, type BaseResult } from './base.js';
 export { Cgroup } from './group.js';
 export { createGroup } from './create.js';
 export { listGroups, type ListedGroup } from './list.js';
 export { readEvents, waitForEvents, type CgroupEvents, type WaitOptions, type EventWait } from './events.js';
-export { signalPass, holdForks } from './signal.js';
+export { signalPass } from './signal.js';
 export { preExecArgs, withSelfIn, PRE_EXEC_SHELL, PRE_EXEC_SCRIPT } from './placement.js';
 export { applyLimits, availableControllers, enableController, type CgroupLimits } from './limits.js';
 export { cgroupFeatures, type CgroupFeatures, type CheckedCgroup } from './features.js';

@@ -5,7 +5,6 @@ import { fsCode, fsError } from './errors.js';
 import { Cgroup } from './group.js';
 import { cgroupPathOfDir } from './mount.js';
 import { parseGroupDirName, type Owner } from './names.js';
-import { ownerAlive } from './owner.js';
 
 /** A group found in a base by `listGroups`. */
 export interface ListedGroup {
@@ -13,14 +12,13 @@ export interface ListedGroup {
   /** Its cgroup path as /proc/PID/cgroup shows it. */
   readonly cgroupPath: string;
   readonly name: string;
+  /** The creating process (whether it still runs: `@pg/procfs` `isAlive`). */
   readonly owner: Owner;
-  /** The creating process is gone (pid plus pidfd id or start time; never pid alone). */
-  readonly orphaned: boolean;
 }
 
 /**
  * Every group pg created in `base` (directories whose names carry the owner marker; anything
- * else there is ignored), each with whether its creator is gone. Orphans stay until someone
+ * else there is ignored), each with its creator. Orphans stay until someone
  * opens them and kills/removes them: the kernel keeps a cgroup while it has processes or until rmdir.
  */
 export function listGroups(base: GroupBase): ListedGroup[] {
@@ -41,7 +39,6 @@ export function listGroups(base: GroupBase): ListedGroup[] {
       cgroupPath: cgroupPathOfDir(dir, base.mount) ?? dir,
       name: parsed.name,
       owner: parsed.owner,
-      orphaned: !ownerAlive(parsed.owner),
     });
   }
   return out;

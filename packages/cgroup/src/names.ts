@@ -1,3 +1,5 @@
+import { isIdentityToken, type ProcessIdentity } from '@pg/procfs';
+
 /**
  * Group names and the directory names pg gives groups.
  *
@@ -36,12 +38,11 @@ export function validateGroupName(name: unknown, option = 'name'): string {
   );
 }
 
-/** Who created a group: the pid plus a token that tells that process from a later one with the same pid. */
-export interface Owner {
-  readonly pid: number;
-  /** `i<pidfd id>` or `t<start time in clock ticks>`. */
-  readonly token: string;
-}
+/**
+ * Who created a group: `@pg/procfs`'s process identity, the pid plus a token that tells that
+ * process from a later one with the same pid (`i<pidfd id>` or `t<start time in clock ticks>`).
+ */
+export type Owner = ProcessIdentity;
 
 /** A parsed pg group directory name. */
 export interface GroupDirName {
@@ -55,7 +56,7 @@ const DIR = /^([A-Za-z0-9_@][A-Za-z0-9._:+@-]*)@([1-9][0-9]*)\.([it][0-9]+)\.([0
 /** The directory name for group `name` created by `owner`. */
 export function formatGroupDirName(name: string, owner: Owner, seq: number): string {
   validateGroupName(name);
-  if (!/^[it][0-9]+$/.test(owner.token)) throw new TypeError(`Invalid option \`owner.token\`: got ${owner.token}, expected i<digits> or t<digits>.`);
+  if (!isIdentityToken(owner.token)) throw new TypeError(`Invalid option \`owner.token\`: got ${owner.token}, expected i<digits> or t<digits>.`);
   return `${name}@${owner.pid}.${owner.token}.${seq}`;
 }
 

@@ -5,31 +5,6 @@ import type { Cgroup } from './group.js';
 import { cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, isWithin } from './mount.js';
 
 /**
- * Hold off forks while a caller signals every member: freeze the cgroup (`cgroup.freeze` = 1) and
- * wait for `frozen 1`, returning the thaw. A frozen task cannot fork, so signal passes over a
- * frozen group end after the second. A task in uninterruptible sleep can delay `frozen 1`
- * indefinitely: after `timeoutMs` (default 1000) the group stays frozen as far as it got and the
- * caller signals anyway (passes stay correct; only forks are no longer held off). A group frozen
- * before the call is left as it was (the release does nothing); without `cgroup.freeze` there is
- * nothing to hold and the release does nothing either.
- *
- * Note: a frozen task whose default action for a signal is fatal dies at once; a task with a
- * handler runs it only after thaw (reference/linux.md).
- */
-export async function holdForks(group: Cgroup, options: { timeoutMs?: number } = {}): Promise<() => void> {
-  if (group.freezeRequested() !== false) return () => undefined;
-  try {
-    await group.freeze({ signal: AbortSignal.timeout(options.timeoutMs ?? 1000) });
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'TimeoutError')) {
-      group.thaw();
-      throw error;
-    }
-  }
-  return () => group.thaw();
-}
-
-/**
  * One signal pass over `group` and every cgroup below it: each pid in `cgroup.procs` whose
  * identity is not yet in `signalled` gets `signal`, and its identity is added. Like systemd, a
  * caller repeats passes until one returns 0 (there is no kernel primitive for signals other

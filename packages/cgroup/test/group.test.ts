@@ -5,7 +5,7 @@ import { PidfdError, pidfdOpen } from '@pg/pidfd';
 import { readStat } from '@pg/procfs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, cgroupPathOf, cgroupPathOfDir, createGroup, findCgroup2Mount, readCgroupStat, readCpuStat } from '../src/index.js';
-import { cleanup, freshGroup, spawnIn, testBase } from './helpers.js';
+import { cleanup, freshGroup, me, spawnIn, testBase } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -55,7 +55,7 @@ describe('create, place, members, remove', () => {
 
   it('refuses names that could leave the base', () => {
     for (const bad of ['../escape', 'a/b', '..', 'x\0y', 'x\ny']) {
-      expect(() => createGroup(testBase(), bad)).toThrow(TypeError);
+      expect(() => createGroup(testBase(), bad, me())).toThrow(TypeError);
     }
     expect(existsSync(`${testBase().parentDir}/escape`)).toBe(false);
   });

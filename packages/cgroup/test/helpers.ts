@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { Cgroup, createGroup, findGroupBase, preExecArgs, removeBaseIfEmpty, type GroupBase } from '../src/index.js';
+import { pidfdIdLookup } from '@pg/pidfd';
+import { identityOf } from '@pg/procfs';
+import { Cgroup, createGroup, findGroupBase, preExecArgs, removeBaseIfEmpty, type GroupBase, type Owner } from '../src/index.js';
+
+/** This test process as a group's owner. */
+export const me = (): Owner => identityOf(process.pid, pidfdIdLookup) as Owner;
 
 /** The base this test process may use (root here: below its own cgroup). */
 export function testBase(): GroupBase {
@@ -14,7 +19,7 @@ const children = new Set<ChildProcess>();
 
 /** A fresh group, removed (killed first) in cleanup(). */
 export function freshGroup(name = 'test'): Cgroup {
-  const group = createGroup(testBase(), name);
+  const group = createGroup(testBase(), name, me());
   groups.add(group);
   return group;
 }

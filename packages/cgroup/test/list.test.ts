@@ -2,16 +2,21 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cgroup, listGroups, ownOwner } from '../src/index.js';
-import { cleanup, freshGroup, testBase } from './helpers.js';
+import { pidfdIdLookup } from '@pg/pidfd';
+import { isAlive } from '@pg/procfs';
+import { Cgroup, listGroups, type ListedGroup } from '../src/index.js';
+import { cleanup, freshGroup, me, testBase } from './helpers.js';
+
+const orphaned = (g: ListedGroup | undefined) => g !== undefined && !isAlive(g.owner, pidfdIdLookup);
 
 afterEach(cleanup);
 
 describe('listGroups and owner markers', () => {
-  it('lists own groups as not orphaned', () => {
+  it('lists own groups with this process as the owner, alive', () => {
     const group = freshGroup('mine');
     const listed = listGroups(testBase()).find((g) => g.group.dir === group.dir);
-    expect(listed).toMatchObject({ name: 'mine', owner: ownOwner(), orphaned: false });
+    expect(listed).toMatchObject({ name: 'mine', owner: me() });
+    expect(orphaned(listed)).toBe(false);
   });
 
   it('finds the group of a creator that was SIGKILLed as orphaned, and it can be reclaimed', async () => {
@@ -25,11 +30,12 @@ describe('listGroups and owner markers', () => {
     const dir = out.trim();
     const group = Cgroup.open(dir);
     try {
-      expect(listGroups(testBase()).find((g) => g.group.dir === dir)?.orphaned).toBe(false);
+      expect(orphaned(listGroups(testBase()).find((g) => g.group.dir === dir))).toBe(false);
       child.kill('SIGKILL');
       await once(child, 'exit');
       const found = listGroups(testBase()).find((g) => g.group.dir === dir);
-      expect(found).toMatchObject({ orphaned: true, owner: { pid: child.pid } });
+      expect(found).toMatchObject({ owner: { pid: child.pid } });
+      expect(orphaned(found)).toBe(true);
       expect(group.members().length).toBe(1); // its sleep lives on in the group
     } finally {
       group.kill();

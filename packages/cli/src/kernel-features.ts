@@ -1,6 +1,7 @@
 import { availableControllers, cgroupDir, cgroupFeatures, cgroupPathOf, CgroupError, createGroup, findGroupBase, removeBaseIfEmpty, type CgroupFeatures, type CheckedCgroup } from '@pg/cgroup';
 import { findHelper } from '@pg/helper';
-import { isChildSubreaper, ownPidfdId, PidfdError, pidfdSelf } from '@pg/pidfd';
+import { isChildSubreaper, ownPidfdId, PidfdError, pidfdIdLookup, pidfdSelf } from '@pg/pidfd';
+import { identityOf } from '@pg/procfs';
 
 /** One kernel feature pg can use, found or not, and the evidence. */
 export interface KernelFeature {
@@ -89,7 +90,9 @@ function inTrialGroup(): CgroupFeatures | undefined {
   if (!found.ok) return undefined;
   let trial;
   try {
-    trial = createGroup(found.base, 'doctor');
+    const me = identityOf(process.pid, pidfdIdLookup);
+    if (me === undefined) return undefined;
+    trial = createGroup(found.base, 'doctor', me);
   } catch (error) {
     if (CgroupError.isInstance(error)) return undefined;
     throw error;

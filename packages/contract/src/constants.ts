@@ -1,4 +1,4 @@
-// Numbers from the illumos sources (reference/illumos.md), x86_64 LP64. They are the kernel's
+// Numbers from the illumos sources (docs/illumos.md), x86_64 LP64. They are the kernel's
 // ABI, so they are written here once rather than read from Node (which has no table for them).
 
 /** Process contract event bits (`sys/contract/process.h`). */

@@ -29,7 +29,10 @@ function withCtl<T>(lib: Libcontract, ctid: number, use: (fd: number) => T): T {
  * Gives up contract `ctid` (`ct_ctl_abandon`). Critical events are acknowledged; an empty
  * contract is destroyed; otherwise it is orphaned, or, with `noorphan`, every member is
  * SIGKILLed atomically (the kernel walks the members under `ct_lock`, which fork also takes).
- * Only the holder can abandon (`'EACCES'` from the ctl open otherwise).
+ * Only the holder can abandon. A contract held by another process is refused at the ctl open
+ * (`'EACCES'`); one inherited by this process's own contract passes the open (the regent's
+ * members may open its ctl, to adopt it) and then `ct_ctl_abandon` answers `'EINVAL'`
+ * (`contract_abandon`: the caller is not its owner). Adopt it first.
  *
  * Abandon every contract you create: an owned contract counts against `project.max-contracts`
  * until abandoned (and destroyed, once empty). One more stays counted per thread: the thread's

@@ -19,8 +19,8 @@ describe('events, sigsend and templates against a fake libcontract', () => {
     expect(fake.calls.filter((call) => call === 'ct_event_free')).toHaveLength(1);
     expect(fake.openFds).toEqual([]);
 
-    const quiet = fake.kernel.addContract({ members: [301], terms: { critical: 0 } });
-    fake.kernel.exit(301); // EMPTY outside the critical set: informative
+    const quiet = fake.kernel.addContract({ members: [301], terms: { critical: 0, informative: CT_PR_EV.EMPTY } });
+    fake.kernel.exit(301); // EMPTY informative, not critical
     const other = openEventsWith(fake, quiet.id);
     expect(other.readCritical()).toBeUndefined();
     expect(other.read()).toMatchObject({ type: 'empty', ctid: quiet.id });
@@ -36,6 +36,7 @@ describe('events, sigsend and templates against a fake libcontract', () => {
     expect(() => signalContractWith(fake, c.id, 15)).toThrow(expect.objectContaining({ code: 'EPERM', call: 'sigsend' }));
     fake.kernel.unsignallable.clear();
     expect(signalContractWith(fake, c.id, 9)).toBe(true);
+    fake.kernel.settle(); // the SIGKILL lands: 400 exits
     expect(signalContractWith(fake, c.id, 9)).toBe(false);
     expect(fake.calls.filter((call) => call.startsWith('sigsend'))).toEqual([`sigsend(13,${c.id},15)`, `sigsend(13,${c.id},15)`, `sigsend(13,${c.id},9)`, `sigsend(13,${c.id},9)`]);
   });

@@ -112,13 +112,15 @@ export interface WaitOptions {
 
 /**
  * Resolves `true` once contract `ctid` reports `CT_PR_EV_EMPTY` (its last member exited; it may
- * not be reaped yet), acknowledging the event; or once its status shows no member, or no
+ * not be reaped yet), acknowledging it and every other critical event read before it (HWERR); or once its status shows no member, or no
  * contract at all (destroyed: it was empty). The caller must hold the contract and EMPTY must be
  * in its critical set (the kernel default). Reads never block a thread: the fd is non-blocking
  * and polled on a timer. Resolves `false` when `signal` aborts.
  *
  * Rejects with ContractError `'ENOTHELD'` when the contract, still with members, is no longer
- * held by this process (abandoned: orphaned or inherited). Its EMPTY event would never be
+ * held by this process (abandoned: orphaned or inherited), unless it is a NOORPHAN orphan, whose
+ * members the kernel is killing: then it waits for the contract to be destroyed (a member the
+ * creator may not kill keeps it waiting, until `signal` aborts). Its EMPTY event would never be
  * readable: the kernel publishes events of an orphaned contract already acknowledged
  * (`cte_publish_all`), so a critical read skips them, and a non-blocking read answers EAGAIN,
  * never EIDRM, even once the queue is dead (`cte_get_event`).
@@ -143,10 +145,11 @@ export async function waitForEmptyWith(lib: Libcontract, ctid: number, options: 
     stream.reset();
     for (let wait = 2; ; wait = Math.min(wait * 2, maxInterval)) {
       for (let event = stream.readCritical(); event !== undefined; event = stream.readCritical()) {
-        if (event.ctid === ctid && event.typeBits === CT_PR_EV.EMPTY) {
-          ackWith(lib, ctid, event.evid);
-          return true;
-        }
+        if (event.ctid !== ctid) continue;
+        // Every critical event read is acknowledged, as ctrun does: an unacknowledged one (HWERR,
+        // critical and fatal by default) stays queued and counted against the contract.
+        ackWith(lib, ctid, event.evid);
+        if (event.typeBits === CT_PR_EV.EMPTY) return true;
       }
       if (options.signal?.aborted) return false;
       // EAGAIN says nothing about whether the event can still come: the status does.
@@ -168,6 +171,9 @@ function emptyOrNotHeld(lib: Libcontract, ctid: number): boolean {
     throw error;
   }
   if (status.state === 'dead' || status.members?.length === 0) return true;
+  // Abandoned with NOORPHAN: the kernel posted SIGKILL to the members and they leave as it lands
+  // (docs/illumos.md, "Atomic SIGKILL"); the contract is destroyed with the last. Keep looking.
+  if (status.state === 'orphan' && status.params?.includes('noorphan') === true) return false;
   if (status.state !== 'owned' || status.holder !== process.pid) {
     const holder = status.state === 'owned' ? `process ${status.holder}` : status.state === 'inherited' ? `contract ${status.holder} (inherited)` : 'no one (orphaned)';
     throw new ContractError(

@@ -14,7 +14,7 @@ export type Pointer = bigint;
 export type Out<T> = [T | null];
 
 /**
- * The bound functions, one per C declaration in `libcontract.h` (reference/illumos.md) plus the
+ * The bound functions, one per C declaration in `libcontract.h` (docs/illumos.md) plus the
  * libc calls ctfs needs. Two conventions, each the C one:
  * - the int-returning `ct_*` calls return **0 or an errno value** (never -1), as libcontract does;
  * - the libc calls (`open`, `fcntl`, `close`, `sigsend`) return their result, or **the negated
@@ -41,6 +41,8 @@ export interface Libcontract {
   ct_tmpl_set_informative(fd: number, events: number): number;
   ct_pr_tmpl_set_fatal(fd: number, events: number): number;
   ct_pr_tmpl_set_param(fd: number, params: number): number;
+  /** `ct_pr_tmpl_set_svc_aux`: the creator's aux string; no privilege needed, not inherited. */
+  ct_pr_tmpl_set_svc_aux(fd: number, aux: string): number;
   ct_status_read(fd: number, detail: number, out: Out<Pointer>): number;
   ct_status_free(handle: Pointer): void;
   ct_status_get_id(handle: Pointer): number;
@@ -49,6 +51,12 @@ export interface Libcontract {
   /** The array points into the handle's nvlist: copy it with `copyInts` before `ct_status_free`, never free it. */
   ct_pr_status_get_members(handle: Pointer, pids: Out<Pointer>, n: Out<number>): number;
   ct_pr_status_get_contracts(handle: Pointer, ids: Out<Pointer>, n: Out<number>): number;
+  /** The contract's parameters (`CTD_FIXED` or more). */
+  ct_pr_status_get_param(handle: Pointer, params: Out<number>): number;
+  /** The strings point into the handle's nvlist, like the arrays: copy with `copyString` before `ct_status_free`. */
+  ct_pr_status_get_svc_aux(handle: Pointer, out: Out<Pointer>): number;
+  ct_pr_status_get_svc_fmri(handle: Pointer, out: Out<Pointer>): number;
+  ct_pr_status_get_svc_creator(handle: Pointer, out: Out<Pointer>): number;
   ct_event_read(fd: number, out: Out<Pointer>): number;
   ct_event_read_critical(fd: number, out: Out<Pointer>): number;
   ct_event_reset(fd: number): number;
@@ -61,6 +69,8 @@ export interface Libcontract {
   ct_ctl_ack(fd: number, evid: bigint): number;
   /** Copies `n` C ints starting at `pointer` into a new JS array (the memory is not retained). */
   copyInts(pointer: Pointer, n: number): number[];
+  /** Copies the NUL-terminated C string at `pointer` into a JS string (the memory is not retained). */
+  copyString(pointer: Pointer): string;
 }
 
 let loaded: Libcontract | ContractError | undefined;
@@ -119,6 +129,7 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
   const setInformative = f('int ct_tmpl_set_informative(int fd, uint32_t ev)');
   const setFatal = f('int ct_pr_tmpl_set_fatal(int fd, uint32_t ev)');
   const setParam = f('int ct_pr_tmpl_set_param(int fd, uint32_t p)');
+  const setAux = f('int ct_pr_tmpl_set_svc_aux(int fd, const char *aux)');
   const statusRead = f('int ct_status_read(int fd, int detail, _Out_ void **hdl)');
   const statusFree = f('void ct_status_free(void *hdl)');
   const statusId = f('int32_t ct_status_get_id(void *hdl)');
@@ -126,6 +137,12 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
   const statusHolder = f('int32_t ct_status_get_holder(void *hdl)');
   const members = f('int ct_pr_status_get_members(void *hdl, _Out_ void **pids, _Out_ uint32_t *n)');
   const contracts = f('int ct_pr_status_get_contracts(void *hdl, _Out_ void **ids, _Out_ uint32_t *n)');
+  // The strings stay pointers here (not `char **`, which koffi would copy at once): the caller
+  // copies them while the handle lives, as with the arrays.
+  const param = f('int ct_pr_status_get_param(void *hdl, _Out_ uint32_t *param)');
+  const aux = f('int ct_pr_status_get_svc_aux(void *hdl, _Out_ void **aux)');
+  const fmri = f('int ct_pr_status_get_svc_fmri(void *hdl, _Out_ void **fmri)');
+  const creator = f('int ct_pr_status_get_svc_creator(void *hdl, _Out_ void **creator)');
   const eventRead = f('int ct_event_read(int fd, _Out_ void **hdl)');
   const eventReadCritical = f('int ct_event_read_critical(int fd, _Out_ void **hdl)');
   const eventReset = f('int ct_event_reset(int fd)');
@@ -156,6 +173,7 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
     ct_tmpl_set_informative: (fd, ev) => setInformative(fd, ev) as number,
     ct_pr_tmpl_set_fatal: (fd, ev) => setFatal(fd, ev) as number,
     ct_pr_tmpl_set_param: (fd, p) => setParam(fd, p) as number,
+    ct_pr_tmpl_set_svc_aux: (fd, text) => setAux(fd, text) as number,
     ct_status_read: (fd, detail, out) => statusRead(fd, detail, out) as number,
     ct_status_free: (h) => void statusFree(h),
     ct_status_get_id: (h) => statusId(h) as number,
@@ -163,6 +181,10 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
     ct_status_get_holder: (h) => statusHolder(h) as number,
     ct_pr_status_get_members: (h, pids, n) => members(h, pids, n) as number,
     ct_pr_status_get_contracts: (h, ids, n) => contracts(h, ids, n) as number,
+    ct_pr_status_get_param: (h, out) => param(h, out) as number,
+    ct_pr_status_get_svc_aux: (h, out) => aux(h, out) as number,
+    ct_pr_status_get_svc_fmri: (h, out) => fmri(h, out) as number,
+    ct_pr_status_get_svc_creator: (h, out) => creator(h, out) as number,
     ct_event_read: (fd, out) => eventRead(fd, out) as number,
     ct_event_read_critical: (fd, out) => eventReadCritical(fd, out) as number,
     ct_event_reset: (fd) => eventReset(fd) as number,
@@ -174,6 +196,8 @@ export function bindLibcontract(koffi: KoffiLike, lib: LibraryLike, libc: Librar
     ct_ctl_adopt: (fd) => adopt(fd) as number,
     ct_ctl_ack: (fd, evid) => ack(fd, evid) as number,
     copyInts: (pointer, n) => (n === 0 ? [] : Array.from(koffi.decode(pointer, 'int', n) as ArrayLike<number>)),
+    // A char array of length -1 decodes up to the NUL.
+    copyString: (pointer) => koffi.decode(pointer, 'char', -1) as string,
   };
 }
 

@@ -55,6 +55,11 @@ export function paramBits(params: readonly ContractParam[]): number {
   return bits;
 }
 
+/** The names of the parameters set in `bits` (unknown bits are left out). */
+export function paramNames(bits: number): ContractParam[] {
+  return (Object.entries(PARAM_BITS) as [ContractParam, number][]).filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
+}
+
 /**
  * The name of an event type as `ct_event_get_type` returns it (exactly one bit), or `undefined`
  * for a value that is not a single known process event.

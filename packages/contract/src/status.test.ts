@@ -6,12 +6,13 @@ import { FakeLibcontract } from './testing/fake-libcontract.js';
 describe('status against a fake libcontract', () => {
   it('fake libcontract: members and inherited contracts are copied out before the handle is freed, once', () => {
     const fake = new FakeLibcontract();
-    const c = fake.kernel.addContract({ members: [1240, 1241] });
+    const c = fake.kernel.addContract({ members: [1240, 1241], aux: 'pg:1:2', fmri: 'svc:/site/app:default', creator: 'node' });
     const child = fake.kernel.addContract({ state: 'inherited', regent: c.id });
     const status = readStatusWith(fake, c.id, 'all');
-    expect(status).toEqual({ id: c.id, state: 'owned', holder: process.pid, members: [1240, 1241], inherited: [child.id] });
+    expect(status).toEqual({ id: c.id, state: 'owned', holder: process.pid, params: [], members: [1240, 1241], inherited: [child.id], aux: 'pg:1:2', fmri: 'svc:/site/app:default', creator: 'node' });
     expect(fake.calls.filter((call) => call === 'ct_status_free')).toHaveLength(1);
     expect(fake.calls.lastIndexOf('copyInts')).toBeLessThan(fake.calls.indexOf('ct_status_free'));
+    expect(fake.calls.lastIndexOf('copyString')).toBeLessThan(fake.calls.indexOf('ct_status_free'));
     expect(fake.openFds).toEqual([]);
   });
 
@@ -32,7 +33,7 @@ describe('status against a fake libcontract', () => {
     const fake = new FakeLibcontract();
     const c = fake.kernel.addContract({ state: 'orphan', members: [9] });
     const handle = readStatusHandle(fake, c.id, 'common');
-    expect(snapshotStatus(handle, 'common')).toEqual({ id: c.id, state: 'orphan', holder: 0, members: undefined, inherited: undefined });
+    expect(snapshotStatus(handle, 'common')).toEqual({ id: c.id, state: 'orphan', holder: 0, params: undefined, members: undefined, inherited: undefined, aux: undefined, fmri: undefined, creator: undefined });
     handle.free();
     expect(fake.calls.filter((call) => call === 'ct_status_free')).toHaveLength(1);
     expect(() => handle.members()).toThrow(expect.objectContaining({ code: 'EBADF' }));

@@ -2,7 +2,7 @@ import { contractDir, CTD, LATEST_PATH } from './constants.js';
 import { check, ContractError } from './errors.js';
 import { closeCtfs, openCtfs } from './fds.js';
 import { libcontract, type Libcontract, type Out, type Pointer } from './ffi.js';
-import { stateName, type ContractState } from './names.js';
+import { paramNames, stateName, type ContractParam, type ContractState } from './names.js';
 
 /** How much `ct_status_read` fetches. Members and inherited contracts need `'all'`. */
 export type StatusDetail = 'common' | 'fixed' | 'all';
@@ -13,10 +13,22 @@ export interface ContractStatus {
   readonly state: ContractState;
   /** The holder's pid; the regent's contract id when `inherited`; 0 when orphaned. */
   readonly holder: number;
+  /** The contract's parameters (`noorphan`, …). With detail `'fixed'` or `'all'`. */
+  readonly params: readonly ContractParam[] | undefined;
   /** Live member pids (processes leave at exit, before reaping). Only with detail `'all'`. */
   readonly members: readonly number[] | undefined;
   /** Contracts inherited by this one, awaiting adoption. Only with detail `'all'`. */
   readonly inherited: readonly number[] | undefined;
+  /**
+   * The creator's aux string (`ct_pr_tmpl_set_svc_aux`, `ctrun -A`), `''` when none was set. Only
+   * with detail `'all'`. Any process may set it on the contracts it creates, without privilege,
+   * and it is not inherited by contracts its members create: a label, not a proof.
+   */
+  readonly aux: string | undefined;
+  /** The service FMRI (set with privilege, else inherited from the creator's contract). Only with detail `'all'`. */
+  readonly fmri: string | undefined;
+  /** The creator's executable name (`u_comm`). Only with detail `'all'`. */
+  readonly creator: string | undefined;
 }
 
 const DETAIL: Readonly<Record<StatusDetail, number>> = { common: CTD.COMMON, fixed: CTD.FIXED, all: CTD.ALL };
@@ -62,6 +74,24 @@ export class StatusHandle {
   contracts(): number[] {
     return this.#ints('ct_pr_status_get_contracts', (p, n) => this.#lib.ct_pr_status_get_contracts(this.handle, p, n));
   }
+  /** The parameters. Throws `'ENOENT'` when read with `'common'` detail. */
+  params(): ContractParam[] {
+    const out: Out<number> = [null];
+    check('ct_pr_status_get_param', this.#lib.ct_pr_status_get_param(this.handle, out));
+    return paramNames(out[0] ?? 0);
+  }
+  /** The creator's aux string, copied. Throws `'ENOENT'` when read with less than `'all'` detail. */
+  aux(): string {
+    return this.#string('ct_pr_status_get_svc_aux', (p) => this.#lib.ct_pr_status_get_svc_aux(this.handle, p));
+  }
+  /** The service FMRI, copied. Throws `'ENOENT'` when read with less than `'all'` detail. */
+  fmri(): string {
+    return this.#string('ct_pr_status_get_svc_fmri', (p) => this.#lib.ct_pr_status_get_svc_fmri(this.handle, p));
+  }
+  /** The creator's executable name, copied. Throws `'ENOENT'` when read with less than `'all'` detail. */
+  creator(): string {
+    return this.#string('ct_pr_status_get_svc_creator', (p) => this.#lib.ct_pr_status_get_svc_creator(this.handle, p));
+  }
   /** `ct_status_free`, once. The arrays above pointed into it and must never be freed themselves. */
   free(): void {
     if (this.#handle === undefined) return;
@@ -78,6 +108,13 @@ export class StatusHandle {
     // Double-free trap (libcontract process.c): the array lives in the handle's nvlist. Copy it
     // now, while the handle is alive; it is released with the handle, never on its own.
     return n === 0 || pointer[0] === null ? [] : this.#lib.copyInts(pointer[0], n);
+  }
+
+  #string(call: string, get: (p: Out<Pointer>) => number): string {
+    const pointer: Out<Pointer> = [null];
+    check(call, get(pointer));
+    // Like the arrays, the string lives in the handle's nvlist: copied now, never freed alone.
+    return pointer[0] === null ? '' : this.#lib.copyString(pointer[0]);
   }
 
   private get handle(): Pointer {
@@ -117,8 +154,12 @@ export function snapshotStatus(handle: StatusHandle, detail: StatusDetail): Cont
       id: handle.id,
       state: handle.state,
       holder: handle.holder,
+      params: detail === 'common' ? undefined : handle.params(),
       members: all ? handle.members() : undefined,
       inherited: all ? handle.contracts() : undefined,
+      aux: all ? handle.aux() : undefined,
+      fmri: all ? handle.fmri() : undefined,
+      creator: all ? handle.creator() : undefined,
     };
   } finally {
     handle.free();

@@ -4,6 +4,9 @@ import { closeCtfs, openCtfs } from './fds.js';
 import { libcontract, type Libcontract } from './ffi.js';
 import { eventBits, fatalBits, paramBits, type ContractEventName, type ContractParam } from './names.js';
 
+/** `CT_PARAM_MAX_SIZE` (`sys/contract.h`): a term's size, the NUL of a string included, is at most this. */
+const AUX_MAX = 8192;
+
 /** The terms of new contracts. Unset fields keep the kernel's defaults. */
 export interface TemplateTerms {
   /** Events the holder must acknowledge (default: empty, hwerr). Unprivileged, only `empty` and fatal events may be critical (EPERM otherwise). */
@@ -14,6 +17,12 @@ export interface TemplateTerms {
   readonly fatal?: readonly ContractEventName[];
   /** Parameters; `noorphan` makes abandoning the contract (or the holder's death) SIGKILL every member atomically. */
   readonly params?: readonly ContractParam[];
+  /**
+   * The creator's aux string (`ct_pr_tmpl_set_svc_aux`), read back by `readStatus(id, 'all').aux`
+   * and `ctstat -v`. Needs no privilege and is not inherited; `''` clears it. At most 8191 bytes
+   * (`CT_PARAM_MAX_SIZE`); a NUL ends it early, so one is refused here.
+   */
+  readonly aux?: string;
 }
 
 /**
@@ -37,7 +46,9 @@ export class ProcessTemplate {
 
   /**
    * Opens a fresh template and sets `terms` in svc.startd's order (param, informative, fatal,
-   * critical). A failed open is a ContractError with the errno's name and `call` `'open'`.
+   * critical), then the aux string. The order matters: setting the parameters or the fatal set
+   * can move events from the critical to the informative set (`ctmpl_process_set`), and setting
+   * the critical set last undoes nothing it asked for. A failed open is a ContractError with the errno's name and `call` `'open'`.
    */
   static open(terms: TemplateTerms = {}): ProcessTemplate {
     return openTemplateWith(libcontract(), terms);
@@ -58,6 +69,13 @@ export class ProcessTemplate {
   /** Sets the parameters (`ct_pr_tmpl_set_param`). */
   setParams(params: readonly ContractParam[]): void {
     check('ct_pr_tmpl_set_param', this.#lib.ct_pr_tmpl_set_param(this.fd, paramBits(params)));
+  }
+  /** Sets the creator's aux string (`ct_pr_tmpl_set_svc_aux`): a label any process may set. */
+  setAux(aux: string): void {
+    if (typeof aux !== 'string' || aux.includes('\0') || Buffer.byteLength(aux) >= AUX_MAX) {
+      throw new TypeError(`Invalid option \`aux\`: got ${JSON.stringify(aux)}, expected a string without NUL of fewer than ${AUX_MAX} bytes.`);
+    }
+    check('ct_pr_tmpl_set_svc_aux', this.#lib.ct_pr_tmpl_set_svc_aux(this.fd, aux));
   }
   /** Makes this the calling thread's active template; the kernel copies it, so `close` may follow. */
   activate(): void {
@@ -97,6 +115,7 @@ export function openTemplateWith(lib: Libcontract, terms: TemplateTerms): Proces
     if (terms.informative !== undefined) template.setInformative(terms.informative);
     if (terms.fatal !== undefined) template.setFatal(terms.fatal);
     if (terms.critical !== undefined) template.setCritical(terms.critical);
+    if (terms.aux !== undefined) template.setAux(terms.aux);
   } catch (error) {
     template.close();
     throw error;

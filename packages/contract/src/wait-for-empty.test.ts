@@ -37,11 +37,15 @@ describe('waitForEmpty (issue 14.6) against a fake libcontract', { timeout: 5000
     expect(fake.openFds).toEqual([]);
   });
 
-  it('fake libcontract: resolves true when the abandoned contract was emptied and destroyed (noorphan)', async () => {
+  it('fake libcontract: resolves true when the abandoned contract was emptied and destroyed (noorphan), waiting while the posted kills land', async () => {
     const fake = new FakeLibcontract();
-    const c = fake.kernel.addContract({ members: [603], terms: { params: NOORPHAN } });
+    const c = fake.kernel.addContract({ members: [603, 605], terms: { params: NOORPHAN } });
+    fake.kernel.unsignallable.add(605); // the creator may not kill it: it survives the abandon
     const waiting = waitForEmptyWith(fake, c.id, { maxInterval: 5 });
     abandonWith(fake, c.id);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(c).toMatchObject({ state: 'orphan', members: [605] }); // still waiting, not ENOTHELD
+    fake.kernel.exit(605);
     expect(await waiting).toBe(true);
     expect(c.state).toBe('dead');
   });

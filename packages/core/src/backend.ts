@@ -1,6 +1,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { ProcessGroupError } from './errors/index.js';
+import type { Hold, SignalRound } from './rounds.js';
 
 /**
  * The backends pg knows, in the order `auto` tries them (strongest first): the one list every
@@ -143,12 +144,13 @@ export interface BackendGroup {
   /** Live members now. Rejects with `GroupGoneError` when the group no longer exists. */
   members(): Promise<Member[]>;
   /**
-   * One signal pass: deliver `signal` to every member found now whose identity is not yet in
-   * `signalled`, adding the identity of each member signalled (pid plus start time or pidfd id, so
-   * a recycled pid counts as new). Returns how many were signalled in this pass. Core repeats
-   * passes until one returns 0. Never called with SIGKILL (see `killPass`).
+   * One signal pass: deliver `round.signal` to every member found now whose identity is not yet
+   * in `round.signalled`, adding the identity of each member signalled (pid plus start time or
+   * pidfd id, so a recycled pid counts as new). Returns how many were signalled in this pass.
+   * Core repeats passes until one returns 0, with the same round. Never called with SIGKILL
+   * (see `killPass`).
    */
-  signalPass(signal: number, signalled: Set<string>): Promise<number>;
+  signalPass(round: SignalRound): Promise<number>;
   /**
    * One kill pass: SIGKILL every member found now, those killed by an earlier pass included
    * (a second SIGKILL is harmless, a missed member is not). Core repeats it until the group is
@@ -164,10 +166,20 @@ export interface BackendGroup {
   /** Whether no member is alive now: one cheap read (a file, a count), no loop. */
   isEmpty(): Promise<boolean>;
   /**
-   * Hold off forks while core runs its signal passes for `signal` (cgroup: freeze; reaper: stop
-   * every member), returning the release. Absent where the backend cannot.
+   * One pass of holding off forks for `hold.signal` (cgroup: ask for the freeze; reaper: SIGSTOP
+   * each running member not yet stopped), recording in `hold` what it did. Resolves true once
+   * nothing in the group can fork (cgroup: `frozen 1`; reaper: no member running). Core repeats
+   * it, with back-off, within one bound (`HOLD_BOUND_MS`), then delivers the signal either way.
+   * Absent where the backend cannot hold forks.
    */
-  holdForks?(signal: number): Promise<() => void>;
+  holdPass?(hold: Hold): Promise<boolean>;
+  /** Undo exactly what `hold`'s passes did (thaw what it froze; continue what it stopped). */
+  releaseHold?(hold: Hold): void;
+  /**
+   * Set where a kill pass is atomic against forks only once they are held (reaper: SIGKILL goes
+   * to a tree stopped whole): core then holds before each kill pass.
+   */
+  readonly holdBeforeKill?: boolean;
   /** Per-group figures, where the backend has them. */
   stats(): Promise<GroupStats>;
   /** Release what this process holds and remove what the group created. Called once, when empty. */

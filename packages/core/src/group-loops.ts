@@ -1,6 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendGroup } from './backend.js';
+import { delay } from './delay.js';
 import { GroupGoneError, UnstoppableGroupError } from './errors/index.js';
+import { Hold, SignalRound } from './rounds.js';
+import { SIGKILL, signalName as signalNameOf } from './signals.js';
 
 /**
  * The loops every backend shares, written once. A backend does one pass of each thing; these
@@ -11,6 +13,14 @@ import { GroupGoneError, UnstoppableGroupError } from './errors/index.js';
 export const MAX_SIGNAL_PASSES = 100;
 /** How long kill() keeps killing before it says the group cannot be emptied. */
 export const KILL_BOUND_MS = 30_000;
+/**
+ * How long core keeps holding forks off (freeze, stop passes) before it delivers the signal
+ * anyway: a task in uninterruptible sleep can delay `frozen 1` or a stop indefinitely, and the
+ * passes stay correct without the hold (only forks are no longer held off).
+ */
+export const HOLD_BOUND_MS = 1000;
+/** The longest pause between two hold passes that did not yet hold everything. */
+const HOLD_PAUSE_MAX_MS = 8;
 /** The longest pause between two kill passes. */
 const KILL_PAUSE_MAX_MS = 100;
 /** Polling for emptiness where there is no event: from 2 ms, doubling, to at most 50 ms. */
@@ -23,13 +33,13 @@ const POLL_MAX_MS = 50;
  * @throws UnstoppableGroupError when members keep forking through `MAX_SIGNAL_PASSES` passes.
  */
 export async function signalUntilNoneNew(group: BackendGroup, signal: number): Promise<void> {
-  const release = await group.holdForks?.(signal);
+  const release = await holdForks(group, signal);
   try {
-    const signalled = new Set<string>();
+    const round = new SignalRound(signal);
     for (let pass = 0; pass < MAX_SIGNAL_PASSES; pass++) {
       let sent: number;
       try {
-        sent = await group.signalPass(signal, signalled);
+        sent = await group.signalPass(round);
       } catch (error) {
         // Gone after a pass went through: it emptied and was removed (a group is removed only
         // once empty), so every member had the signal. Before the first pass it is an error.
@@ -45,6 +55,28 @@ export async function signalUntilNoneNew(group: BackendGroup, signal: number): P
 }
 
 /**
+ * Holds off forks for `signal` where the backend can: hold passes, with pauses from 1 ms
+ * doubling to 8 ms, until one says everything is held or `HOLD_BOUND_MS` has passed (then the
+ * caller goes on without a full hold). Returns the release, or undefined where the backend
+ * cannot hold. A stop signal being delivered needs no hold (and its release would undo it).
+ */
+export async function holdForks(group: BackendGroup, signal: number): Promise<(() => void) | undefined> {
+  if (group.holdPass === undefined || STOP_SIGNAL_NAMES.has(signalNameOf(signal))) return undefined;
+  const hold = new Hold(signal);
+  const release = () => group.releaseHold?.(hold);
+  const deadline = Date.now() + HOLD_BOUND_MS;
+  try {
+    for (let pause = 1; !(await group.holdPass(hold)) && Date.now() < deadline; pause = Math.min(pause * 2, HOLD_PAUSE_MAX_MS)) {
+      await delay(pause);
+    }
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return release;
+}
+
+/**
  * SIGKILLs every member and keeps doing so, pass after pass, until `emptied` settles: a member a
  * pass missed (it was being forked, it moved to another process group between a scan and the
  * kill) is found and killed by the next. Pauses double from 1 ms to 100 ms; `kick` asks for
@@ -55,6 +87,9 @@ export async function killUntilEmpty(group: BackendGroup, emptied: Promise<void>
   const deadline = Date.now() + KILL_BOUND_MS;
   for (let pause = 1, pass = 0; ; pause = Math.min(pause * 2, KILL_PAUSE_MAX_MS), pass++) {
     try {
+      // Where SIGKILL is atomic only against a held tree (reaper), hold it first; the kill ends
+      // what the hold stopped, so there is nothing to release.
+      if (group.holdBeforeKill === true) await holdForks(group, SIGKILL);
       await group.killPass();
     } catch (error) {
       // Gone after a kill pass went through: every member had its SIGKILL, and the group was then
@@ -84,15 +119,18 @@ export async function pollUntilEmpty(group: BackendGroup, abort: AbortSignal, on
       woken.abort();
       pause = POLL_FIRST_MS / 2;
     });
-    await sleep(pause, undefined, { signal: AbortSignal.any([abort, woken.signal]) }).catch(() => undefined);
+    await delay(pause, AbortSignal.any([abort, woken.signal]));
   }
 }
+
+/** The stop signals: a held (stopped) tree is what they make, so they need no hold. */
+const STOP_SIGNAL_NAMES = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
 /** Whether `promise` settles within `ms`; a rejection is passed on. */
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
   const timer = new AbortController();
   try {
-    return await Promise.race([promise.then(() => true), sleep(ms, false, { signal: timer.signal }).catch(() => false)]);
+    return await Promise.race([promise.then(() => true), delay(ms, timer.signal).then(() => false)]);
   } finally {
     timer.abort();
   }

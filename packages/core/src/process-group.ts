@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member, OwnerExitPolicy } from './backend.js';
 import { checkSignalAgainst } from './capabilities.js';
+import { delay } from './delay.js';
 import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, type ProcessGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
@@ -143,10 +143,7 @@ export class ProcessGroup implements AsyncDisposable {
       return this.kill();
     }
     const timer = new AbortController();
-    const emptied = await Promise.race([
-      this.empty.then(() => true),
-      sleep(timeout, false, { signal: timer.signal }).catch(() => false),
-    ]).finally(() => timer.abort());
+    const emptied = await Promise.race([this.empty.then(() => true), delay(timeout, timer.signal).then(() => false)]).finally(() => timer.abort());
     if (!emptied) await this.kill();
     await this.empty;
   }

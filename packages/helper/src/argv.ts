@@ -1,6 +1,10 @@
 import type { StdioOptions } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 
+
+/** An owner identity as `@pg/procfs` prints it: `PID.i<pidfd id>` or `PID.t<start time>`. */
+export const OWNER = /^[1-9][0-9]*\.[it][0-9]+$/;
+
 /** argv[0] of every helper that `startHelper` spawns: what a /proc scan recognises. */
 export const HELPER_ARGV0_MARK = 'pg-helper';
 
@@ -65,8 +69,8 @@ export function helperArgs(options: StartHelperOptions, controlFd: number): stri
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && !a.includes('\0'))) {
     throw new TypeError(`Invalid option \`args\`: got ${String(args)}, expected an array of strings without NUL.`);
   }
-  if (typeof options.owner !== 'string' || !/^\d+:\d+$/.test(options.owner)) {
-    throw new TypeError(`Invalid option \`owner\`: got ${String(options.owner)}, expected "PID:STARTTIME", both decimal integers.`);
+  if (typeof options.owner !== 'string' || !OWNER.test(options.owner)) {
+    throw new TypeError(`Invalid option \`owner\`: got ${String(options.owner)}, expected the owner's identity "PID.TOKEN" (TOKEN: i<pidfd id> or t<start time>).`);
   }
   if (options.forward !== undefined && options.forward !== 'leader' && options.forward !== 'group') {
     throw new TypeError(`Invalid option \`forward\`: got ${String(options.forward)}, expected 'leader' or 'group'.`);

@@ -1,9 +1,9 @@
-import { HELPER_ARGV0_MARK } from './argv.js';
+import { HELPER_ARGV0_MARK, OWNER } from './argv.js';
 
 /** What a pg-helper's argv says about the group it leads. */
 export interface HelperCmdline {
-  /** The owning process, to tell whether it still lives (compare its start time in /proc/PID/stat). */
-  owner: { pid: number; startTime: number };
+  /** The owning process's identity (`@pg/procfs`: pid plus `i<pidfd id>` or `t<start time>`), to tell whether it still lives. */
+  owner: { pid: number; token: string };
   name: string | undefined;
   subreaper: boolean;
   keep: boolean;
@@ -39,9 +39,9 @@ export function parseHelperCmdline(cmdline: string): HelperCmdline | undefined {
       const value = argv[++i];
       if (value === undefined) return undefined;
       if (flag === '--owner') {
-        const match = /^(\d+):(\d+)$/.exec(value);
-        if (match === null) return undefined;
-        owner = { pid: Number(match[1]), startTime: Number(match[2]) };
+        if (!OWNER.test(value)) return undefined;
+        const dot = value.indexOf('.');
+        owner = { pid: Number(value.slice(0, dot)), token: value.slice(dot + 1) };
       } else if (flag === '--name') found.name = value;
       else if (flag === '--cgroup') found.cgroupDir = value;
       else if (flag === '--forward') {

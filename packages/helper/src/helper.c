@@ -13,9 +13,9 @@
  * kills every cgroup group that was not asked to be kept.
  *
  *   pg-helper [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]
- *             [--stop-after-leader MS] [--signal-exit-code] [--owner PID:STARTTIME]
+ *             [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]
  *             [--name NAME] -- FILE [ARGS...]
- *   pg-helper --spawner --control-fd N [--owner PID:STARTTIME]
+ *   pg-helper --spawner --control-fd N [--owner PID.TOKEN]
  *
  * Per-group status lines on the control fd, one write(2) each: "started <pid> <pidfd id>",
  * "exec-failed <ERRNO>", "exit code <n>", "exit signal <n>", "error <text>". Nothing is read
@@ -76,13 +76,13 @@
 #define EXIT_CLONE3 126 /* clone3 could not create the leader in the cgroup */
 #define EXIT_EXEC 127   /* execv of FILE failed */
 /*
- * The stop-then-kill walk (owner death without a cgroup) gives up stopping after this many passes
- * and sends the SIGKILLs anyway. It mirrors core's reaper backend (MAX_STOP_PASSES and
- * STOPPED_STATES in packages/core/src/backends/reaper/reaper-group.ts): the same bound, and the
- * same states counted as not running (is_stopped_state). Core does every kill while the owner
- * lives; this copy exists because when the owner is dead, Node is gone too.
+ * The stop-then-kill walk (owner death without a cgroup) gives up stopping after this long and
+ * sends the SIGKILLs anyway. It mirrors core: HOLD_BOUND_MS in packages/core/src/group-loops.ts
+ * (the one bound of a hold) and STOPPED_STATES in packages/core/src/backends/reaper/
+ * reaper-group.ts (the states that count as not running, is_stopped_state here). Core does every
+ * kill while the owner lives; this copy exists because when the owner is dead, Node is gone too.
  */
-#define MAX_STOP_PASSES 200
+#define STOP_BOUND_MS 1000
 
 /* struct clone_args up to .cgroup (CLONE_ARGS_SIZE_VER2, Linux 5.7): clone3(2). */
 struct clone_args_v2 {
@@ -141,6 +141,7 @@ static const char *errno_name(int e, char buf[16])
 }
 
 static void note_owner_gone(void);
+static int ms_until(const struct timespec *t);
 
 /*
  * One status line on the control fd, in one write(2). A failed write means the owner's end is
@@ -204,9 +205,9 @@ static _Noreturn void usage(const char *problem)
 	dprintf(STDERR_FILENO,
 		NAME ": %s\n"
 		"usage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]\n"
-		"                 [--stop-after-leader MS] [--signal-exit-code] [--owner PID:STARTTIME]\n"
+		"                 [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]\n"
 		"                 [--name NAME] -- FILE [ARGS...]\n"
-		"       " NAME " --spawner --control-fd N [--owner PID:STARTTIME]\n"
+		"       " NAME " --spawner --control-fd N [--owner PID.TOKEN]\n"
 		"  --subreaper           adopt every orphan of the leader's tree; exit when no child is left\n"
 		"  --keep                when the owner goes away, leave the group running\n"
 		"  --control-fd N        the owner's socket (N >= 3); the caller's stdio is fds 0..N-1\n"
@@ -214,7 +215,7 @@ static _Noreturn void usage(const char *problem)
 		"  --cgroup DIR          create the leader in cgroup v2 directory DIR (clone3)\n"
 		"  --stop-after-leader MS  after the leader's exit, TERM the rest, KILL it MS ms later\n"
 		"  --signal-exit-code    end with 128+N when signal N killed the leader\n"
-		"  --owner PID:STARTTIME, --name NAME  read by others from /proc/PID/cmdline only\n"
+		"  --owner PID.TOKEN, --name NAME  read by others from /proc/PID/cmdline only\n"
 		"  --spawner             serve spawn requests from the socket at --control-fd\n"
 		"See packages/helper/README.md.\n",
 		problem);
@@ -621,13 +622,15 @@ static void signal_descendants(int sig)
 /*
  * Without a cgroup there is no atomic kill: stop every descendant until a pass finds nobody new
  * and nobody running (a stopped process cannot fork), then SIGKILL them all (SIGKILL ends
- * stopped processes). Bounded: after MAX_STOP_PASSES passes the SIGKILLs go out anyway.
+ * stopped processes). Bounded: after STOP_BOUND_MS the SIGKILLs go out anyway.
  */
 static void stop_and_kill_descendants(void)
 {
 	struct members m = {0};
+	struct timespec deadline;
+	deadline_in(&deadline, STOP_BOUND_MS);
 	raise_fd_limit();
-	for (int pass = 0; pass < MAX_STOP_PASSES; pass++) {
+	for (;;) {
 		size_t known = m.n, running = 0;
 		walk_descendants(&m);
 		for (size_t i = 0; i < m.n; i++) {
@@ -644,7 +647,7 @@ static void stop_and_kill_descendants(void)
 			else
 				report("SIGSTOP %d", (int)m.v[i].pid);
 		}
-		if (m.n == known && running == 0)
+		if ((m.n == known && running == 0) || ms_until(&deadline) == 0)
 			break;
 		if (m.n == known) {
 			/* Only stops still in flight (or a task in D state): let them land. */
@@ -880,12 +883,14 @@ static void parse_args(int argc, char **argv)
 		} else if (strcmp(a, "--cgroup") == 0 && has_value) {
 			opt.cgroup_dir = argv[++i];
 		} else if (strcmp(a, "--owner") == 0 && has_value) {
-			/* Only read by others, from /proc/PID/cmdline; checked for shape. */
+			/* Only read by others, from /proc/PID/cmdline; checked for shape: the owner's
+			 * identity PID.TOKEN, TOKEN being i<pidfd id> or t<start time> (@pg/procfs). */
 			const char *v = argv[++i];
 			size_t digits = strspn(v, "0123456789");
-			if (digits == 0 || v[digits] != ':' || v[digits + 1] == '\0' ||
-			    strspn(v + digits + 1, "0123456789") != strlen(v + digits + 1))
-				usage("--owner expects PID:STARTTIME");
+			const char *token = v + digits + 1;
+			if (digits == 0 || v[digits] != '.' || (token[0] != 'i' && token[0] != 't') || token[1] == '\0' ||
+			    strspn(token + 1, "0123456789") != strlen(token + 1))
+				usage("--owner expects the owner's identity PID.TOKEN (TOKEN: i<pidfd id> or t<start time>)");
 		} else if (strcmp(a, "--name") == 0 && has_value) {
 			i++; /* only read by others, from /proc/PID/cmdline */
 		} else {

@@ -16,11 +16,11 @@ export function helperPath(): string {
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-/** This process as an owner string, "PID:STARTTIME". */
+/** This process as an owner identity, "PID.t<start time>" (`@pg/procfs`'s form). */
 export function ownerOf(pid = process.pid): string {
   const stat = procStat(pid);
   if (stat === undefined) throw new Error(`no /proc/${pid}/stat`);
-  return `${pid}:${stat.start}`;
+  return `${pid}.t${stat.start}`;
 }
 
 /** The defaults every test starts from. */

@@ -9,7 +9,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeSpawner } from '../src/index.js';
-import { collect, until } from './helpers.js';
+import { collect, procStat, until } from './helpers.js';
 import { killLeaders, leader } from './spawner-helpers.js';
 
 afterEach(killLeaders);
@@ -53,8 +53,9 @@ describe('spawner stdio', () => {
 
   it("the leader gets exactly its fds: 0..2 and the ones asked for, none of the spawner's", async () => {
     const l = await leader({ file: '/bin/sleep', args: ['300'], stdio: ['ignore', 'pipe', 'ignore', 'ignore', 'pipe'] });
-    // sleep opens nothing of its own: what /proc shows is what it was given.
-    await until(() => readFileSync(`/proc/${l.pid}/comm`, 'utf8') === 'sleep\n', 'the leader to run sleep');
+    // sleep opens nothing of its own: what /proc shows once it sleeps is what it was given. (Not
+    // as soon as comm says "sleep": execve sets the name before it closes the close-on-exec fds.)
+    await until(() => readFileSync(`/proc/${l.pid}/comm`, 'utf8') === 'sleep\n' && procStat(l.pid)?.state === 'S', 'the leader to sleep in sleep');
     const fds = (await import('node:fs')).readdirSync(`/proc/${l.pid}/fd`).map(Number).sort();
     expect(fds).toEqual([0, 1, 2, 4]);
     expect(readlinkSync(`/proc/${l.pid}/fd/0`)).toBe('/dev/null');

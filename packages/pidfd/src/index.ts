@@ -12,3 +12,4 @@ export { setChildSubreaper, isChildSubreaper, reapNoHang } from './subreaper.js'
 export { setCloexec, isCloexec } from './cloexec.js';
 export { checkSignalNumber, signalName, decodeWaitStatus, type ExitStatus } from './signals.js';
 export { signalIfMember, type MemberSignalResult } from './member-signal.js';
+export { pidfdIdLookup } from './lookup.js';

@@ -9,6 +9,10 @@ describe('ctrun argument arrays', () => {
       '-l', 'contract', '-i', 'none', '-c', 'empty,hwerr', '-o', 'noorphan', '/usr/bin/sleep', '10; rm -rf /',
     ]);
   });
+  it('passes the aux mark with -A (issue 22.1), refusing a NUL', () => {
+    expect(ctrunArgs('/usr/bin/sleep', ['1'], { params: ['noorphan'], aux: 'pg:12:34' })).toEqual(['-l', 'contract', '-o', 'noorphan', '-A', 'pg:12:34', '/usr/bin/sleep', '1']);
+    expect(() => ctrunArgs('/usr/bin/sleep', [], { aux: 'a\0b' })).toThrow(TypeError);
+  });
   it('refuses a relative command', () => {
     expect(() => ctrunArgs('sleep', [])).toThrow(TypeError);
     expect(() => ctrunArgs('-v', [])).toThrow(TypeError);

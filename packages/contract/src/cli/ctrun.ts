@@ -14,6 +14,8 @@ export interface CtrunOptions {
   readonly fatal?: readonly ContractEventName[];
   /** `-o`; `noorphan` makes ctrun's death (any signal) SIGKILL every member atomically. */
   readonly params?: readonly ContractParam[];
+  /** `-A`: the creator's aux string, read back in `ctstat -v` as `aux`. No privilege needed. */
+  readonly aux?: string;
 }
 
 const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(','));
@@ -29,6 +31,10 @@ export function ctrunArgs(file: string, args: readonly string[], options: CtrunO
   if (options.critical !== undefined) out.push('-c', list(options.critical));
   if (options.fatal !== undefined) out.push('-f', list(options.fatal));
   if (options.params !== undefined) out.push('-o', list(options.params));
+  if (options.aux !== undefined) {
+    if (options.aux.includes('\0')) throw new TypeError(`Invalid option \`aux\`: got ${JSON.stringify(options.aux)}, expected a string without NUL.`);
+    out.push('-A', options.aux);
+  }
   out.push(file, ...args);
   return out;
 }

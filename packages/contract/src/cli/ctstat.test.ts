@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractError } from '../errors.js';
 import { ctstatOutcome, parseCtstat } from './ctstat.js';
 
-// The sample of reference/illumos.md, as ctstat.c prints it (`%-7ld %-7ld …` rows, tab-led details).
+// The sample of docs/illumos.md, as ctstat.c prints it (`%-7ld %-7ld …` rows, tab-led details).
 const SAMPLE = [
   'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   ',
   '57      0       process owned   1234    0       -       -       ',
@@ -26,7 +26,7 @@ describe('parseCtstat', () => {
   it('reads the reference sample: row, labels split at the first colon, sorted members', () => {
     const [entry, ...rest] = parseCtstat(SAMPLE);
     expect(rest).toEqual([]);
-    expect(entry).toMatchObject({ ctid: 57, zoneid: 0, type: 'process', state: 'owned', holder: 1234, events: 0, members: [1240, 1241] });
+    expect(entry).toMatchObject({ ctid: 57, zoneid: 0, type: 'process', state: 'owned', holder: 1234, events: 0, members: [1240, 1241], aux: undefined });
     expect(entry?.details).toEqual({ cookie: '0', 'critical event set': 'hwerr empty', 'parameter set': 'noorphan', 'member processes': '1240 1241' });
     expect(entry?.inherited).toBeUndefined();
   });
@@ -63,6 +63,43 @@ describe('parseCtstat', () => {
     expect(codeOf(() => parseCtstat(`${header}\nx7 0 process owned 1234 0 - -\n`))).toBe('ECOMMAND');
     expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned ?? 0 - -\n`))).toBe('ECOMMAND');
     expect(codeOf(() => parseCtstat(`${header}\n57 0 process owned 1 0 - -\n\tno colon here\n`))).toBe('ECOMMAND');
+  });
+});
+
+describe('other users’ free text in ctstat -v (issue 22.6)', () => {
+  const header = 'CTID    ZONEID  TYPE    STATE   HOLDER  EVENTS  QTIME   NTIME   ';
+  const row = (id: number, holder: string) => `${String(id).padEnd(7)} 0       process owned   ${holder.padEnd(7)} 0       -       -       `;
+
+  it('an aux with newlines (any user can set one) continues its value instead of failing the parse, and the next contract is read', () => {
+    const text = [
+      header,
+      row(40, '900'),
+      '\tmember processes:      901',
+      '\taux:                   first line',
+      'second line: with a colon',
+      '\tmember processes: 1 2 3',
+      '',
+      row(41, '950'),
+      '\tmember processes:      951 952',
+      '\taux:                   pg:950:17',
+      '',
+    ].join('\n');
+    const [a, b, ...rest] = parseCtstat(text);
+    expect(rest).toEqual([]);
+    expect(a).toMatchObject({ ctid: 40, members: [901], aux: 'first line\nsecond line: with a colon\n\tmember processes: 1 2 3' });
+    expect(b).toMatchObject({ ctid: 41, holder: 950, members: [951, 952], aux: 'pg:950:17' });
+  });
+
+  it('the first value of a label is kept: an injected "member processes" after the real one changes nothing', () => {
+    const [entry] = parseCtstat([header, row(42, '1'), '\tmember processes:      5', '\taux:                   x', '\tmember processes:      6 7', ''].join('\n'));
+    expect(entry?.members).toEqual([5]);
+  });
+
+  it('an empty aux reads as ""; an unparseable member list is an error of that field, not of the whole output', () => {
+    const [entry] = parseCtstat([header, row(43, '1'), '\tmember processes:      1 x', '\taux:                   ', ''].join('\n'));
+    expect(entry?.aux).toBe('');
+    expect(entry?.members).toBeUndefined();
+    expect(entry?.errors['member processes']).toMatch(/not a list of process ids/);
   });
 });
 

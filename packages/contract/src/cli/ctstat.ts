@@ -18,6 +18,8 @@ export interface CtstatEntry {
   readonly members: readonly number[] | undefined;
   /** `inherited contracts`; undefined without `-v`. */
   readonly inherited: readonly number[] | undefined;
+  /** `aux`: the creator's aux string (`ctrun -A`), `''` when none was set; undefined without `-v`. */
+  readonly aux: string | undefined;
   /**
    * Fields ctstat could not read, by label, with its reason (`verb_error` prints
    * `(error: Not enough space)` in place of the value). A list among them is undefined above.
@@ -34,20 +36,41 @@ function malformed(line: string, why: string): ContractError {
 /** `(error: …)`: what ctstat's `verb_error` prints for a field it could not read. */
 const FIELD_ERROR = /^\(error: (.*)\)$/;
 
-/** A sorted id list as `print_ids` writes it, or `none`; undefined when absent or unreadable. */
-function ids(label: string, value: string | undefined): number[] | undefined {
+/** A sorted id list as `print_ids` writes it, or `none`; undefined when absent, unreadable or not a list. */
+function ids(value: string | undefined): number[] | undefined {
   if (value === undefined || FIELD_ERROR.test(value)) return undefined;
   if (value === 'none') return [];
   const parts = value.split(/\s+/);
-  if (!parts.every((p) => /^\d+$/.test(p))) throw malformed(value, `${label} is not a list of ids`);
-  return parts.map(Number);
+  return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
+}
+
+type Row = Omit<CtstatEntry, 'details' | 'members' | 'inherited' | 'errors' | 'aux'>;
+
+/** A contract row (`%-7ld %-7ld %-7s %-7s %-7s %-7d %-7s %-8s`), or undefined for any other line. */
+function parseRow(line: string): Row | undefined {
+  const f = line.trim().split(/\s+/);
+  const [ctid, zoneid, type, state, holder, events] = f;
+  if (f.length !== 8 || !/^\d+$/.test(ctid ?? '') || !/^\d+$/.test(zoneid ?? '') || !/^\d+$/.test(events ?? '')) return undefined;
+  const named = STATES[state ?? ''];
+  if (named === undefined || (holder !== '-' && !/^\d+$/.test(holder ?? ''))) return undefined;
+  return { ctid: Number(ctid), zoneid: Number(zoneid), type: type ?? '', state: named, holder: holder === '-' ? undefined : Number(holder), events: Number(events) };
 }
 
 /**
  * Parses `ctstat [-v]` output (`ctstat.c`, C locale): a header `CTID ZONEID TYPE STATE HOLDER
  * EVENTS QTIME NTIME`, one whitespace-separated row per contract, and with `-v` tab-led
  * `label: value` lines split at the first `:`. An unknown id prints only the header (→ `[]`).
- * Throws ContractError `'ECOMMAND'` on anything else.
+ *
+ * The details are read leniently, because three of them are text other users choose: `aux`
+ * (any process, no privilege), `creator` (an executable's name) and `service fmri`. ctstat prints
+ * them with `%s\n`, so a newline in one splits it over several lines. A line that is neither a
+ * contract row nor a new label continues the last value; a label seen twice for one contract
+ * keeps its first value (the kernel's fields come before the free text: `aux` is last), the
+ * later line continuing the last value. A row-shaped line inside free text cannot be told from
+ * a real row: a caller that must not be fooled reads one contract (`ctstat -v -i ID`, where the
+ * first row is the real one) or rows without `-v`. Throws ContractError `'ECOMMAND'` only for
+ * output that is not ctstat's (no header, a first line that is no row, a detail line before any
+ * label it could continue).
  */
 export function parseCtstat(text: string): CtstatEntry[] {
   const lines = text.split('\n');
@@ -56,37 +79,42 @@ export function parseCtstat(text: string): CtstatEntry[] {
   const headerLine = lines[header] ?? '';
   if (!/^CTID\s+ZONEID\s+TYPE\s+STATE\s+HOLDER\s+EVENTS\s+QTIME\s+NTIME\s*$/.test(headerLine)) throw malformed(headerLine, 'no header');
   const entries: CtstatEntry[] = [];
-  let current: { row: Omit<CtstatEntry, 'details' | 'members' | 'inherited' | 'errors'>; details: Record<string, string> } | undefined;
+  let current: { row: Row; details: Record<string, string>; last: string | undefined } | undefined;
   const flush = () => {
     if (current === undefined) return;
     const { row, details } = current;
+    // A value's continuation can only end with the blank lines a newline-ended value leaves.
+    for (const [label, value] of Object.entries(details)) details[label] = value.replace(/\n+$/, '');
     const errors: Record<string, string> = {};
     for (const [label, value] of Object.entries(details)) {
       const error = FIELD_ERROR.exec(value);
       if (error !== null) errors[label] = error[1] ?? '';
     }
-    entries.push({ ...row, details, errors, members: ids('member processes', details['member processes']), inherited: ids('inherited contracts', details['inherited contracts']) });
+    const members = ids(details['member processes']);
+    if (members === undefined && details['member processes'] !== undefined && errors['member processes'] === undefined) {
+      errors['member processes'] = `not a list of process ids: ${JSON.stringify(details['member processes'])}`;
+    }
+    entries.push({ ...row, details, errors, members, inherited: ids(details['inherited contracts']), aux: details.aux });
   };
   for (const line of lines.slice(header + 1)) {
-    if (line.trim() === '') continue;
-    if (line.startsWith('\t')) {
-      if (current === undefined) throw malformed(line, 'a detail line before any contract');
-      const colon = line.indexOf(':');
-      if (colon < 0) throw malformed(line, 'a detail line without ":"');
-      current.details[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    if (line.trim() === '' && current?.last === undefined) continue;
+    const row = line.startsWith('\t') ? undefined : parseRow(line);
+    if (row !== undefined) {
+      flush();
+      current = { row, details: {}, last: undefined };
       continue;
     }
-    const f = line.trim().split(/\s+/);
-    const [ctid, zoneid, type, state, holder, events] = f;
-    if (f.length !== 8 || !/^\d+$/.test(ctid ?? '') || !/^\d+$/.test(zoneid ?? '') || !/^\d+$/.test(events ?? '')) throw malformed(line, 'not a contract row');
-    const named = STATES[state ?? ''];
-    if (named === undefined) throw malformed(line, `unknown state ${JSON.stringify(state)}`);
-    if (holder !== '-' && !/^\d+$/.test(holder ?? '')) throw malformed(line, 'HOLDER is neither an id nor "-"');
-    flush();
-    current = {
-      row: { ctid: Number(ctid), zoneid: Number(zoneid), type: type ?? '', state: named, holder: holder === '-' ? undefined : Number(holder), events: Number(events) },
-      details: {},
-    };
+    if (current === undefined) throw malformed(line, 'not a contract row');
+    const colon = line.startsWith('\t') ? line.indexOf(':') : -1;
+    const label = colon < 0 ? undefined : line.slice(0, colon).trim();
+    if (label !== undefined && label !== '' && !(label in current.details)) {
+      current.details[label] = line.slice(colon + 1).trim();
+      current.last = label;
+      continue;
+    }
+    if (current.last === undefined) throw malformed(line, 'a detail line without ":"');
+    // A newline inside free text (aux, creator, fmri): the line continues the last value.
+    current.details[current.last] += `\n${line}`;
   }
   flush();
   return entries;
@@ -127,7 +155,22 @@ function rowType(stdout: string, ctid: number): string | undefined {
   return undefined;
 }
 
-/** `ctstat -v -t process`: every live process contract this zone shows. */
+/**
+ * `ctstat -t process`, without `-v`: one row per live process contract (id, state, holder), no
+ * details. Rows are printed by ctstat alone: no other user's text can appear in them, so this is
+ * where a holder is looked up.
+ */
+export async function ctstatProcessRows(): Promise<CtstatEntry[]> {
+  const { exitCode, stdout, stderr } = await runTool('ctstat', ['-t', 'process']);
+  if (exitCode !== 0) throw new ContractError(`ctstat -t process exited ${exitCode}: ${stderr.trim()}`, 'ECOMMAND', 'ctstat');
+  return parseCtstat(stdout);
+}
+
+/**
+ * `ctstat -v -t process`: every live process contract this zone shows, with details. Other
+ * users' free text (aux, creator) is read leniently (see `parseCtstat`) and can even forge a
+ * row: confirm what matters with `ctstatContract(id)`.
+ */
 export async function ctstatProcessContracts(): Promise<CtstatEntry[]> {
   const { exitCode, stdout, stderr } = await runTool('ctstat', ['-v', '-t', 'process']);
   if (exitCode !== 0) throw new ContractError(`ctstat -v -t process exited ${exitCode}: ${stderr.trim()}`, 'ECOMMAND', 'ctstat');

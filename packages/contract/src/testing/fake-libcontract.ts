@@ -1,13 +1,19 @@
 // A FAKE libcontract (and the libc calls @pg/contract makes) for tests on machines that are not
 // illumos, where no such library exists. It implements the same `Libcontract` interface as the
 // koffi binding, so everything above that interface runs unchanged. It models the kernel checks
-// that decide correctness: the exact open flags each ctfs file accepts, who may open a `ctl`,
-// adopt and abandon, events of an abandoned contract arriving already acknowledged, and the
-// memory rules of status and event handles. Contracts, members and events live in `kernel`.
-import { CT_PR_ALLEVENT, CT_PR_ALLFATAL, CT_PR_ALLPARAM, CT_PR_EV, CTD, CTE, CTFS_PROCESS, F_GETFD, F_SETFD, FD_CLOEXEC, O, P_CTID } from '../constants.js';
+// that decide correctness: the exact open flags each ctfs file accepts, who may open a `ctl` or
+// an `events` file, adopt and abandon, the per-thread active template and `latest`, the rules
+// for the critical set (pure reductions, EXCESS, the implicit moves to informative), NOORPHAN
+// kills posted only to what the creator may kill, events of an abandoned contract arriving
+// already acknowledged, and the memory rules of status and event handles. Contracts, members
+// and events live in `kernel`.
+import { CT_PR_ALLEVENT, CT_PR_ALLFATAL, CT_PR_ALLPARAM, CT_PR_EV, CT_PR_PARAM, CTD, CTE, CTFS_PROCESS, F_GETFD, F_SETFD, FD_CLOEXEC, O, P_CTID } from '../constants.js';
 import { ContractError } from '../errors.js';
 import type { Libcontract, Out, Pointer } from '../ffi.js';
 import { DEFAULT_TERMS, FakeKernel, type FakeTerms } from './fake-kernel.js';
+
+/** `CT_PARAM_MAX_SIZE` (`sys/contract.h`). */
+const CT_PARAM_MAX_SIZE = 8192;
 
 const EPERM = 1;
 const ENOENT = 2;
@@ -26,11 +32,15 @@ type FdTarget =
 type FakeFd = FdTarget & { path: string; cloexec: boolean };
 
 interface FakeStatus {
+  params: number | undefined;
   id: number;
   state: number;
   holder: number;
   members: number[] | undefined;
   contracts: number[] | undefined;
+  aux: string | undefined;
+  fmri: string | undefined;
+  creator: string | undefined;
 }
 
 /** The fake, with its call log, its kernel and a knob to make a call fail. Named as a fake on purpose. */
@@ -46,6 +56,8 @@ export class FakeLibcontract implements Libcontract {
   readonly #events = new Map<Pointer, { type: number; ctid: number; evid: bigint }>();
   /** Array pointer → [owning handle, values]. */
   readonly #arrays = new Map<Pointer, [Pointer, number[]]>();
+  /** String pointer → [owning handle, text]. */
+  readonly #strings = new Map<Pointer, [Pointer, string]>();
   #nextFd = 100_000;
   #nextHandle = 1n;
 
@@ -117,6 +129,9 @@ export class FakeLibcontract implements Libcontract {
       // ctfs_ctl_open: flag != (FWRITE | FOFFMAX) → EINVAL.
       return flags === O.WRONLY ? { kind: 'ctl', ctid } : EINVAL;
     }
+    // ctfs_ev_access / ctfs_ev_open: secpolicy_contract_observer, EPERM for another user's contract.
+    const denied = k.observe(c);
+    if (denied !== 0) return denied;
     return this.#endpoint(ctid, flags);
   }
 
@@ -173,14 +188,52 @@ export class FakeLibcontract implements Libcontract {
   ct_tmpl_activate = (fd: number) => this.#template('ct_tmpl_activate', fd, (t) => ((this.kernel.activeTemplate = { ...t }), 0));
   ct_tmpl_clear = (fd: number) => this.#template('ct_tmpl_clear', fd, () => ((this.kernel.activeTemplate = undefined), 0));
   ct_pr_tmpl_set_param = (fd: number, bits: number) =>
-    this.#template('ct_pr_tmpl_set_param', fd, (t) => ((bits & ~CT_PR_ALLPARAM) !== 0 ? EINVAL : ((t.params = bits), 0)));
+    this.#template('ct_pr_tmpl_set_param', fd, (t) => {
+      if ((bits & ~CT_PR_ALLPARAM) !== 0) return EINVAL;
+      t.params = bits;
+      // ctmpl_process_set CTPP_PARAMS: unprivileged, PGRPONLY moves every critical event but
+      // EMPTY to the informative set.
+      if ((t.params & CT_PR_PARAM.PGRPONLY) !== 0 && excess(t, t.critical) && !this.kernel.self.privileged) {
+        t.informative |= t.critical & ~SAFE_EV;
+        t.critical &= SAFE_EV;
+      }
+      return 0;
+    });
   ct_pr_tmpl_set_fatal = (fd: number, bits: number) =>
-    this.#template('ct_pr_tmpl_set_fatal', fd, (t) => ((bits & ~CT_PR_ALLFATAL) !== 0 ? EINVAL : ((t.fatal = bits), 0)));
+    this.#template('ct_pr_tmpl_set_fatal', fd, (t) => {
+      if ((bits & ~CT_PR_ALLFATAL) !== 0) return EINVAL;
+      t.fatal = bits;
+      // ctmpl_process_set CTPP_EV_FATAL: unprivileged, a critical set the new fatal set no longer
+      // allows is moved to the informative set. The kernel computes what may stay as
+      // `SAFE_EV | (params & PGRPONLY) ? 0 : fatal`, which C reads as `(SAFE_EV | …) ? 0 : fatal`:
+      // always 0, so the whole critical set moves, EMPTY included. Set the critical set after.
+      if (excess(t, t.critical) && !this.kernel.self.privileged) {
+        t.informative |= t.critical;
+        t.critical = 0;
+      }
+      return 0;
+    });
   ct_tmpl_set_informative = (fd: number, bits: number) =>
     this.#template('ct_tmpl_set_informative', fd, (t) => ((bits & ~CT_PR_ALLEVENT) !== 0 ? EINVAL : ((t.informative = bits), 0)));
-  // Unprivileged, only EMPTY and events in the fatal set may be critical (`contract/process.c`).
+  // ctmpl_set CTP_EV_CRITICAL: a pure reduction of the current set is always allowed; anything
+  // else goes to ctmpl_process_set, where unprivileged only EMPTY and events in the fatal set may
+  // be critical, and with PGRPONLY only EMPTY (EXCESS → EPERM).
   ct_tmpl_set_critical = (fd: number, bits: number) =>
-    this.#template('ct_tmpl_set_critical', fd, (t) => ((bits & ~(CT_PR_EV.EMPTY | t.fatal)) !== 0 ? EPERM : ((t.critical = bits), 0)));
+    this.#template('ct_tmpl_set_critical', fd, (t) => {
+      if ((bits & ~CT_PR_ALLEVENT) !== 0) return EINVAL;
+      if ((~t.critical & bits) !== 0 && excess(t, bits) && !this.kernel.self.privileged) return EPERM;
+      t.critical = bits;
+      return 0;
+    });
+  // ctparam_copyin: a term of more than CT_PARAM_MAX_SIZE bytes (NUL included) is EINVAL; an
+  // empty string clears the aux (ctmpl_process_set CTPP_CREATOR_AUX). No privilege is asked.
+  ct_pr_tmpl_set_svc_aux = (fd: number, aux: string) =>
+    this.#template('ct_pr_tmpl_set_svc_aux', fd, (t) => {
+      const size = Buffer.byteLength(aux) + 1;
+      if (size > CT_PARAM_MAX_SIZE) return EINVAL;
+      t.aux = size === 1 ? undefined : aux;
+      return 0;
+    });
 
   // --- status ---------------------------------------------------------------------------------
 
@@ -193,11 +246,15 @@ export class FakeLibcontract implements Libcontract {
       const all = detail === CTD.ALL;
       const handle = this.#nextHandle++;
       this.#statuses.set(handle, {
+        params: detail === CTD.COMMON ? undefined : c.terms.params,
         id: c.id,
         state: STATES[c.state],
         holder: this.kernel.holder(c),
         members: all ? [...c.members] : undefined,
         contracts: all ? this.kernel.inheritedBy(c.id) : undefined,
+        aux: all ? c.aux : undefined,
+        fmri: all ? c.fmri : undefined,
+        creator: all ? c.creator : undefined,
       });
       out[0] = handle;
       return 0;
@@ -232,6 +289,30 @@ export class FakeLibcontract implements Libcontract {
   }
   ct_pr_status_get_members = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_members', (s) => s.members, p, n);
   ct_pr_status_get_contracts = (h: Pointer, p: Out<Pointer>, n: Out<number>) => this.#array(h, 'ct_pr_status_get_contracts', (s) => s.contracts, p, n);
+  #text(h: Pointer, call: string, pick: (s: FakeStatus) => string | undefined, p: Out<Pointer>): number {
+    const text = pick(this.#status(h, call));
+    if (text === undefined) return ENOENT; // read with less than CTD_ALL
+    const pointer = this.#nextHandle++;
+    this.#strings.set(pointer, [h, text]);
+    p[0] = pointer;
+    return 0;
+  }
+  ct_pr_status_get_param = (h: Pointer, out: Out<number>) => {
+    const params = this.#status(h, 'ct_pr_status_get_param').params;
+    if (params === undefined) return ENOENT; // CTD_COMMON has no terms
+    out[0] = params;
+    return 0;
+  };
+  ct_pr_status_get_svc_aux = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_aux', (s) => s.aux, p);
+  ct_pr_status_get_svc_fmri = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_fmri', (s) => s.fmri, p);
+  ct_pr_status_get_svc_creator = (h: Pointer, p: Out<Pointer>) => this.#text(h, 'ct_pr_status_get_svc_creator', (s) => s.creator, p);
+  copyString = (pointer: Pointer) => {
+    this.calls.push('copyString');
+    const entry = this.#strings.get(pointer);
+    if (entry === undefined) throw new Error('fake libcontract: copy from unknown pointer');
+    this.#alive(entry[0], 'copyString (string of a freed status)');
+    return entry[1];
+  };
   copyInts = (pointer: Pointer, n: number) => {
     this.calls.push('copyInts');
     const entry = this.#arrays.get(pointer);
@@ -305,4 +386,12 @@ export class FakeLibcontract implements Libcontract {
   ct_ctl_abandon = (fd: number) => this.#ctl('ct_ctl_abandon', fd, (ctid) => this.kernel.abandon(ctid, this.kernel.self.pid));
   ct_ctl_adopt = (fd: number) => this.#ctl('ct_ctl_adopt', fd, (ctid) => this.kernel.adopt(ctid, this.kernel.self.pid));
   ct_ctl_ack = (fd: number, evid: bigint) => this.#ctl('ct_ctl_ack', fd, (ctid) => this.kernel.ack(ctid, evid));
+}
+
+/** `SAFE_EV` (`contract/process.c`): what an unprivileged process may make critical without its being fatal. */
+const SAFE_EV = CT_PR_EV.EMPTY;
+
+/** `EXCESS(ctp, value)` (`contract/process.c`): whether critical set `value` needs `contract_event` privilege. */
+function excess(t: FakeTerms, value: number): boolean {
+  return (value & ~(t.fatal | SAFE_EV)) !== 0 || ((value & ~SAFE_EV) !== 0 && (t.params & CT_PR_PARAM.PGRPONLY) !== 0);
 }

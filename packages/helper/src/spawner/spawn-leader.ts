@@ -25,7 +25,7 @@ export interface SpawnLeaderOptions {
   readonly keep: boolean;
   /** More fds for the leader, at these numbers (the reaper's control socket). */
   readonly extraFds?: readonly { readonly fd: number; readonly target: number }[];
-  /** `"PID:STARTTIME"` of this process, for the spawner's argv (a /proc scan reads it). */
+  /** This process's identity (`PID.TOKEN`, as `--owner` takes it), for the spawner's argv (a /proc scan reads it). */
   readonly owner?: string;
   /** The binary (default: `findHelper()`). */
   readonly helperPath?: string;

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { Cgroup, CgroupError, holdForks, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalPass, type GroupBase } from '@pg/cgroup';
+import { Cgroup, CgroupError, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalPass, type GroupBase } from '@pg/cgroup';
 import type { Pidfd } from '@pg/pidfd';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
+import type { Hold, SignalRound } from '../../rounds.js';
 import { GroupGoneError, type ProcessGroupError } from '../../errors/index.js';
 import { toCoreError } from './errors.js';
 import { madeByPg } from './locate.js';
@@ -67,21 +68,38 @@ export class CgroupGroup implements BackendGroup {
   }
 
   /** One pass: each member not yet signalled, through a pidfd checked to be in the group after opening. */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass(round: SignalRound): Promise<number> {
     try {
-      return signalPass(this.#group, signal, signalled);
+      return signalPass(this.#group, round.signal, round.signalled);
     } catch (error) {
-      throw this.#wrap(error, `sending signal ${signal} to`);
+      throw this.#wrap(error, `sending signal ${round.signal} to`);
     }
   }
 
-  /** Freeze during signal passes: a frozen member cannot fork. */
-  async holdForks(): Promise<() => void> {
+  /**
+   * One hold pass: freeze (a frozen member cannot fork) and say whether the kernel reports the
+   * group frozen (or empty). A group frozen before, by someone else, is held already and stays
+   * frozen after; without `cgroup.freeze` there is nothing to hold.
+   * Note: a frozen task whose default action for a signal is fatal dies at once; one with a handler
+   * runs it only after the thaw.
+   */
+  async holdPass(hold: Hold): Promise<boolean> {
     try {
-      return await holdForks(this.#group);
+      if (!hold.froze) {
+        if (this.#group.freezeRequested() !== false) return true;
+        this.#group.requestFreeze();
+        hold.froze = true;
+      }
+      const events = this.#group.events();
+      return events.frozen || !events.populated;
     } catch (error) {
       throw this.#wrap(error, 'freezing');
     }
+  }
+
+  /** Thaw, if this hold froze it. A group already gone is not an error. */
+  releaseHold(hold: Hold): void {
+    if (hold.froze) this.#group.thaw();
   }
 
   /** One write of `1` to `cgroup.kill`: atomic against forks, recursive, stopped members included. */

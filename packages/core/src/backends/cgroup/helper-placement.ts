@@ -1,8 +1,9 @@
 import type { Cgroup } from '@pg/cgroup';
 import { findHelper, HelperError, spawnLeader } from '@pg/helper';
 import type { SpawnRequest } from '../../backend.js';
+import { formatIdentity } from '@pg/procfs';
 import { spawnedLeaderHandle, startFailure } from '../helper-leader.js';
-import { ownerMark } from '../owner-mark.js';
+import { ownIdentity } from '../owner.js';
 
 /**
  * How this machine places cgroup leaders, decided once by the probe:
@@ -26,7 +27,7 @@ export async function detectPlacement(group: Cgroup): Promise<Placement> {
   const helper = findHelper();
   if (!helper.ok) return { kind: 'pre-exec', why: helper.reason };
   try {
-    const started = await spawnLeader({ file: '/bin/true', args: [], stdio: 'ignore', keep: false, cgroupDir: group.dir, owner: await ownerMark(), helperPath: helper.path });
+    const started = await spawnLeader({ file: '/bin/true', args: [], stdio: 'ignore', keep: false, cgroupDir: group.dir, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
     const exit = await started.exited;
     started.release();
     if (exit.lost !== undefined) throw exit.lost;
@@ -48,7 +49,7 @@ export async function spawnThroughSpawner(group: Cgroup, request: SpawnRequest, 
       stdio: request.stdio,
       keep: request.onOwnerExit === 'keep',
       cgroupDir: group.dir,
-      owner: await ownerMark(),
+      owner: formatIdentity(ownIdentity()),
       helperPath,
     });
     return { leader: spawnedLeaderHandle(spawned), release: () => spawned.release() };

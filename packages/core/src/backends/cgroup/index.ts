@@ -9,6 +9,7 @@ import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
 import { detectPlacement, spawnThroughSpawner, type Placement } from './helper-placement.js';
 import { dirOfId, forgetGroupBase, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
+import { ownerAlive, ownIdentity } from '../owner.js';
 
 const unavailable = (reason: string): ProbeResult => ({ backend: 'cgroup', available: false, reason });
 
@@ -51,7 +52,7 @@ function createCgroupBackend(): Backend {
     // looked at (the one feature check `pg doctor` uses too), a leader is placed in it.
     let trial: Cgroup;
     try {
-      trial = createGroup(base.base, 'probe');
+      trial = createGroup(base.base, 'probe', ownIdentity());
     } catch (error) {
       if (!CgroupError.isInstance(error)) throw error;
       return unavailable(`cannot create a group in ${base.base.dir}: ${error.message}`);
@@ -118,7 +119,7 @@ function createCgroupBackend(): Backend {
     const base = found.base;
     let group: Cgroup;
     try {
-      group = createGroup(base, request.name ?? 'group');
+      group = createGroup(base, request.name ?? 'group', ownIdentity());
     } catch (error) {
       forgetGroupBase();
       throw toSpawnError(error, base.dir, 'creating a group in');
@@ -167,7 +168,7 @@ function createCgroupBackend(): Backend {
       } catch (error) {
         if (!(CgroupError.isInstance(error) && error.code === 'ENOENT')) throw error;
       }
-      return { backend: 'cgroup', id: g.cgroupPath, name: g.name, ownerPid: g.owner.pid, orphaned: g.orphaned, memberCount } satisfies GroupInfo;
+      return { backend: 'cgroup', id: g.cgroupPath, name: g.name, ownerPid: g.owner.pid, orphaned: !ownerAlive(g.owner), memberCount } satisfies GroupInfo;
     });
   },
   };

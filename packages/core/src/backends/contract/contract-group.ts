@@ -1,8 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Contracts } from '@pg/contract';
+import type { Contracts, ProcessFacts } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { contractCall, contractCode, wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
+import { checkKillable, signalPassOver } from './signal-pass.js';
+
+/** What a contract group needs besides the contract: member facts, and whether pg made it. */
+export interface ContractGroupOptions {
+  /** psinfo, permission and clock for member processes (`processFacts`, or the fake kernel). */
+  readonly facts: ProcessFacts;
+  /** Set when the contract lacks pg's mark: why (see `BackendGroup.foreign`). */
+  readonly foreign?: string | undefined;
+}
 
 const SIGKILL = 9;
 
@@ -21,14 +31,18 @@ const SIGKILL = 9;
 export class ContractGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
+  readonly foreign: string | undefined;
   protected readonly contracts: Contracts;
   protected readonly ctid: number;
+  protected readonly facts: ProcessFacts;
 
-  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined) {
+  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined, options: ContractGroupOptions) {
     this.contracts = contracts;
     this.ctid = ctid;
     this.id = String(ctid);
     this.child = child;
+    this.facts = options.facts;
+    this.foreign = options.foreign;
   }
 
   /** Member pids of one status snapshot; undefined once the contract no longer exists. */
@@ -48,25 +62,27 @@ export class ContractGroup implements BackendGroup {
   }
 
   /**
-   * One pass: the members of a status snapshot not yet in `signalled` are new; if there is one,
-   * a single `sigsend(P_CTID)` delivers `signal` to every member (the kernel signals by contract,
-   * so no process outside it is hit) and the new ones are marked. Core repeats passes until one
-   * finds nothing new: `sigsend` skips processes mid-fork (SIDL, `dotoprocs()` in
-   * `os/procset.c`), and a child that escaped one shows up as new in the next snapshot. A member
-   * is its pid: within one `signal()` call a pid freed and reused inside this same contract
-   * would not count as new. A contract that is gone has nothing to signal.
+   * One pass (`signalPassOver`): the members of a status snapshot that are new, read through
+   * psinfo, get one `sigsend(P_CTID)`, which delivers `signal` to every member (the kernel
+   * signals by contract, so no process outside it is hit). Core repeats passes until one finds
+   * nothing new: `sigsend` skips processes mid-fork (SIDL, `dotoprocs()` in `os/procset.c`), and
+   * such a member is counted only once procfs shows it, after a send that followed. A contract
+   * that is gone has nothing to signal.
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
-    const fresh = (this.memberPids() ?? []).filter((pid) => !signalled.has(String(pid)));
-    if (fresh.length === 0) return 0;
-    this.sigsend(signal);
-    for (const pid of fresh) signalled.add(String(pid));
-    return fresh.length;
+  async signalPass(round: SignalRound): Promise<number> {
+    const pids = this.memberPids();
+    if (pids === undefined) return 0;
+    return signalPassOver(this.ctid, pids, this.facts, round, async () => this.sigsend(round.signal), this.id);
   }
 
-  /** One `sigsend(P_CTID, SIGKILL)`. Not atomic against forks on its own: core repeats it until empty. */
+  /**
+   * One `sigsend(P_CTID, SIGKILL)`. Not atomic against forks on its own: core repeats it until
+   * empty. `sigsend` answers EPERM only when it reached nobody, so the members left are checked:
+   * one this process may not signal is a PermissionError rather than a 30 s wait.
+   */
   async killPass(): Promise<void> {
     this.sigsend(SIGKILL);
+    checkKillable(this.memberPids() ?? [], this.facts, this.id);
   }
 
   /** One status read: no member, or no contract. */
@@ -94,8 +110,9 @@ export class ContractGroup implements BackendGroup {
  * acknowledged.
  *
  * `noorphan` (a contract pg created with `onOwnerExit: 'kill'`): the first kill pass abandons
- * it, and the kernel SIGKILLs every member under `ct_lock`, which fork also takes, so no child
- * escapes (`contract_process_kill()`). From then on the contract is an orphan whose EMPTY event
+ * it, and the kernel posts SIGKILL to every member it may kill under `ct_lock`, which fork also
+ * takes, so no child escapes (`contract_process_kill()`); they leave the contract as the kill
+ * lands, not at once. From then on the contract is an orphan whose EMPTY event
  * arrives already acknowledged and cannot be read (`cte_publish_all`): emptiness is what each
  * later kill pass finds (`sigsend` ESRCH: no member alive) or what `kick()` reads from the status.
  * Core keeps making kill passes until the group is empty, so no loop is needed here.
@@ -108,8 +125,8 @@ export class HeldContractGroup extends ContractGroup {
   readonly #released = new AbortController();
   readonly #empty = deferred();
 
-  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined, options: { readonly noorphan: boolean }) {
-    super(contracts, ctid, child);
+  constructor(contracts: Contracts, ctid: number, child: ChildProcess | undefined, options: ContractGroupOptions & { readonly noorphan: boolean }) {
+    super(contracts, ctid, child, options);
     this.#noorphan = options.noorphan;
   }
 
@@ -133,10 +150,15 @@ export class HeldContractGroup extends ContractGroup {
     });
   }
 
+  /**
+   * The NOORPHAN abandon reaches only what the creator may kill (`contract_process_cankill`): a
+   * setuid member survives it, stays in the orphaned contract, and is then a PermissionError.
+   */
   override async killPass(): Promise<void> {
     if (this.#noorphan && !this.#released.signal.aborted) this.#release();
     const alive = this.sigsend(SIGKILL);
-    if (!alive && this.#released.signal.aborted) this.#empty.resolve();
+    if (!alive && this.#released.signal.aborted) return this.#empty.resolve();
+    checkKillable(this.memberPids() ?? [], this.facts, this.id);
   }
 
   /** After an abandon, re-reads the status: the only way left to see the contract empty. */

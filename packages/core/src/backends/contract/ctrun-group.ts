@@ -1,20 +1,25 @@
 import type { ChildProcess } from 'node:child_process';
-import { ctstatContract, pkillContract } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
+import type { SignalRound } from '../../rounds.js';
 import { GroupGoneError } from '../../errors/index.js';
+import type { CommandTools } from './command-tools.js';
 import { wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
+import { signalPassOver } from './signal-pass.js';
 
 /** ctrun's exit code for its own internal failures (`uu_die` under `UU_PROFILE_LAUNCHER`). */
 const CTRUN_INTERNAL = 124;
 
 /**
- * The contract backend without koffi (reference/illumos.md, "CLI fallback"). For a spawned
- * group the leader is `ctrun -l contract -o noorphan FILE ARGS`: ctrun holds the contract, waits
- * for its EMPTY event and then exits with the direct child's status; ctrun dying by any signal
- * makes the kernel SIGKILL every member atomically (NOORPHAN). Members come from `ctstat -v -i`,
- * signals from `pkill -c`, which finds pids then signals them: a recycled pid can be hit in
- * between, unlike `sigsend(P_CTID)`.
+ * The contract backend without koffi (docs/illumos.md, "The command path"). For a spawned
+ * group the leader is `ctrun -l contract -o noorphan -A MARK FILE ARGS`: ctrun holds the
+ * contract, waits for its EMPTY event and then exits with the direct child's status; ctrun dying
+ * by any signal makes the kernel SIGKILL every member it may kill atomically (NOORPHAN). Members
+ * come from `ctstat -v -i`, their parent and start time from psinfo, signals from `pkill -c`,
+ * which finds pids then signals them: a recycled pid can be hit in between, unlike
+ * `sigsend(P_CTID)`. A pass costs two fork/execs (tens of ms): the rule of `signalPassOver` that
+ * leaves alone a member forked after its parent was signalled is what lets a busy, trapping tree
+ * converge here.
  *
  * No `watchEmpty`: the EMPTY event is ctrun's to read. Core polls `isEmpty()`, which for a
  * spawned group costs nothing while ctrun runs (ctrun exits only after EMPTY) and reads the
@@ -23,20 +28,24 @@ const CTRUN_INTERNAL = 124;
 export class CtrunGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
+  readonly foreign: string | undefined;
   /** Undefined when ctrun came and went before its contract could be found: nothing is left. */
   readonly #ctid: number | undefined;
+  readonly #tools: CommandTools;
 
-  constructor(ctid: number | undefined, child: ChildProcess | undefined, id = String(ctid)) {
+  constructor(ctid: number | undefined, child: ChildProcess | undefined, tools: CommandTools, options: { readonly id?: string; readonly foreign?: string | undefined } = {}) {
     this.#ctid = ctid;
     this.child = child;
-    this.id = id;
+    this.#tools = tools;
+    this.id = options.id ?? String(ctid);
+    this.foreign = options.foreign;
   }
 
   /** Member pids of one `ctstat -v -i`; undefined once the contract no longer exists. */
   async #memberPids(): Promise<number[] | undefined> {
     if (this.#ctid === undefined) return undefined;
     try {
-      return (await ctstatContract(this.#ctid))?.members?.slice();
+      return (await this.#tools.ctstat(this.#ctid))?.members?.slice();
     } catch (error) {
       throw wrapContractError(error, this.id);
     }
@@ -50,16 +59,14 @@ export class CtrunGroup implements BackendGroup {
   }
 
   /**
-   * One pass: the members of one `ctstat` not yet in `signalled` are new; if there is one,
-   * `pkill -SIG -c CTID` signals every member and the new ones are marked. A member that may not
-   * be signalled is a PermissionError (pkill itself exits 0 then).
+   * One pass (`signalPassOver`): the new members of one `ctstat` get one `pkill -SIG -c CTID`,
+   * which signals every member. A member that may not be signalled is a PermissionError (pkill
+   * itself exits 0 then; `pkillContract` reads its warnings).
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
-    const fresh = ((await this.#memberPids()) ?? []).filter((pid) => !signalled.has(String(pid)));
-    if (fresh.length === 0) return 0;
-    await this.#pkill(signal);
-    for (const pid of fresh) signalled.add(String(pid));
-    return fresh.length;
+  async signalPass(round: SignalRound): Promise<number> {
+    const pids = await this.#memberPids();
+    if (pids === undefined || this.#ctid === undefined) return 0;
+    return signalPassOver(this.#ctid, pids, this.#tools.facts, round, () => this.#pkill(round.signal), this.id);
   }
 
   /** SIGKILL to ctrun while it runs (NOORPHAN: the kernel kills every member atomically), then one `pkill -9 -c`. */
@@ -95,7 +102,7 @@ export class CtrunGroup implements BackendGroup {
   async #pkill(signal: number): Promise<boolean> {
     if (this.#ctid === undefined) return false;
     try {
-      return await pkillContract(this.#ctid, signal);
+      return await this.#tools.pkill(this.#ctid, signal);
     } catch (error) {
       throw wrapContractError(error, this.id);
     }

@@ -7,21 +7,26 @@ import { ContractBackendError } from '../../errors/index.js';
  * The terms of every contract pg creates. `empty` critical so it stays queued until
  * acknowledged; `hwerr` must stay critical and fatal as by default (unprivileged, only EMPTY or
  * fatal events may be critical). No informative events: nothing reads them. `CT_PR_KEEP_EXEC` is
- * never set (EINVAL on older gate).
+ * never set (EINVAL on older gate). The fatal set is set before the critical set: setting it can
+ * move critical events to the informative set (`ctmpl_process_set`), never the other way.
+ *
+ * `aux` is pg's mark (`markOf`): `openGroup` refuses a contract without it unless forced, and
+ * `listGroups` finds orphaned `'keep'` groups by it.
  *
  * `onOwnerExit: 'kill'` adds `noorphan`: abandoning the contract, or this process dying (even by
  * SIGKILL: the kernel abandons what an exiting process holds), makes the kernel SIGKILL every
- * member atomically (reference/illumos.md, "Atomic SIGKILL"). `'keep'` leaves it out: when this
- * process exits the contract is orphaned (`inherit` is not set, so no regent takes it over), its
- * members run on, held by no one, until the last exits and the kernel destroys it;
+ * member it may kill atomically (docs/illumos.md, "Atomic SIGKILL"). `'keep'` leaves it out: when
+ * this process exits the contract is orphaned (`inherit` is not set, so no regent takes it over),
+ * its members run on, held by no one, until the last exits and the kernel destroys it;
  * `openGroup(id)` can still watch and kill it, by repeated `sigsend`.
  */
-export function contractTerms(onOwnerExit: OwnerExitPolicy): TemplateTerms {
+export function contractTerms(onOwnerExit: OwnerExitPolicy, aux: string): TemplateTerms {
   return Object.freeze<TemplateTerms>({
     params: onOwnerExit === 'kill' ? ['noorphan'] : [],
     informative: [],
     fatal: ['hwerr'],
     critical: ['empty', 'hwerr'],
+    aux,
   });
 }
 
@@ -36,8 +41,8 @@ export interface Started {
  * Forks `start()`'s child inside a new contract, following svc.startd `fork_common` and
  * ctrun: activate the template, fork, read `latest`, clear. **All synchronous, on this thread**:
  * the active template and `latest` are per LWP, and `child_process.spawn` forks in the calling
- * thread (libuv). `start` must spawn an absolute path: for a bare name libuv tries one
- * `posix_spawn` per PATH entry, each fork a new (empty, held) contract.
+ * thread (libuv: on illumos one `fork`, then `execvp` in the child). `start` spawns the absolute
+ * path core resolved, so a failed exec names the file tried; the one fork makes one contract.
  *
  * The template is cleared in `finally`, so a throwing `start` never leaves it active (the next
  * unrelated fork would land in a contract). `latest` is read before the clear and compared with

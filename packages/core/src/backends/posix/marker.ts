@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { GroupInfo } from '../../backend.js';
-import { ownerMark } from '../owner-mark.js';
+import { formatIdentity, parseIdentity, type ProcessIdentity } from '@pg/procfs';
+import { ownerAlive, ownIdentity } from '../owner.js';
 import { processTable, type ProcessEntry } from './proc-table.js';
 
 /**
  * A session carries no label of its own, so a posix group is marked through its leader's
  * environment, the way systemd marks a service's processes with `INVOCATION_ID`:
- * `PG_GROUP_OWNER=<pid>:<start time>` names the process that created it (pid plus start time,
- * so a recycled pid is not mistaken for the owner) and `PG_GROUP_NAME` its name. Members
+ * `PG_GROUP_OWNER=<pid>.<token>` names the process that created it (its `@pg/procfs` identity:
+ * pid plus pidfd id or start time, so a recycled pid is not mistaken for the owner) and
+ * `PG_GROUP_NAME` its name. Off Linux there is no /proc to read it back, so only the name is set. Members
  * inherit both. Reading another process's environment needs the same rights as ptrace, so an
  * unprivileged user lists only its own groups.
  */
@@ -16,7 +18,7 @@ export const NAME_VARIABLE = 'PG_GROUP_NAME';
 
 /** The variables to add to a leader's environment. */
 export async function markerEnv(name: string | undefined): Promise<Record<string, string>> {
-  const env: Record<string, string> = { [OWNER_VARIABLE]: await ownerMark() };
+  const env: Record<string, string> = process.platform === 'linux' ? { [OWNER_VARIABLE]: formatIdentity(ownIdentity()) } : {};
   if (name !== undefined) env[NAME_VARIABLE] = name;
   return env;
 }
@@ -42,13 +44,12 @@ export async function listMarkedSessions(): Promise<GroupInfo[]> {
     const ordered = [...members].sort((a, b) => (a.pid === sid ? -1 : b.pid === sid ? 1 : a.pid - b.pid));
     const marker = await firstMarker(ordered);
     if (marker === undefined) continue;
-    const owner = live.get(marker.ownerPid);
     groups.push({
       backend: 'posix',
       id: String(sid),
       name: marker.name,
-      ownerPid: marker.ownerPid,
-      orphaned: owner === undefined || owner.startTime !== marker.ownerStart,
+      ownerPid: marker.owner.pid,
+      orphaned: !ownerAlive(marker.owner),
       memberCount: members.length,
     });
   }
@@ -56,8 +57,7 @@ export async function listMarkedSessions(): Promise<GroupInfo[]> {
 }
 
 interface Marker {
-  readonly ownerPid: number;
-  readonly ownerStart: string;
+  readonly owner: ProcessIdentity;
   readonly name: string | undefined;
 }
 
@@ -83,7 +83,6 @@ export function parseMarker(environ: string): Marker | undefined {
     if (entry.startsWith(`${OWNER_VARIABLE}=`)) owner = entry.slice(OWNER_VARIABLE.length + 1);
     else if (entry.startsWith(`${NAME_VARIABLE}=`)) name = entry.slice(NAME_VARIABLE.length + 1);
   }
-  const match = owner === undefined ? null : /^([1-9]\d*):(\d*)$/.exec(owner);
-  if (match === null) return undefined;
-  return { ownerPid: Number(match[1]), ownerStart: match[2] ?? '', name };
+  const identity = owner === undefined ? undefined : parseIdentity(owner);
+  return identity === undefined ? undefined : { owner: identity, name };
 }

@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
 import { ticksSinceBoot } from '@pg/procfs';
+import type { SignalRound } from '../../rounds.js';
+import { SIGKILL } from '../../signals.js';
 import { ProcMember } from '../proc-member.js';
 import { commandOf, processTable, type ProcessEntry } from './proc-table.js';
 
-const SIGKILL = 9;
 
 /**
  * A POSIX group: the session (and process group) whose id is the leader's pid. The leader was
@@ -50,30 +51,31 @@ export class PosixGroup implements BackendGroup {
    * signal) would show new members on every pass. On Linux a member forked after its parent was
    * sent the signal is not new in that sense: the kernel restarts a fork when a signal comes in
    * during it (copy_process), so such a child exists only after its parent took the signal.
-   * It is left alone (its start time is past the moment the parent was signalled, by a tick).
+   * It is left alone (`round.bornAfterParentSignalled`: its start time is past the moment the
+   * parent was signalled, by more than a tick). Where there is no /proc clock (not Linux), every
+   * new member is signalled.
    */
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass(round: SignalRound): Promise<number> {
     let denied: unknown;
     let sent = 0;
-    const sentAt = signalTimes(signalled);
+    const clocked = process.platform === 'linux';
     const sentNow: number[] = [];
     for (const p of await this.entries()) {
       const key = `${p.pid}@${p.startTime}`;
-      if (signalled.has(key)) continue;
-      const parentAt = sentAt?.get(p.ppid);
-      if (parentAt !== undefined && Number(p.startTime) > parentAt + 1) continue;
-      const result = send(p.pid, signal);
+      if (round.signalled.has(key)) continue;
+      if (clocked && round.bornAfterParentSignalled(p.ppid, Number(p.startTime), 1)) continue;
+      const result = send(p.pid, round.signal);
       if (result === 'denied') denied ??= result;
       else if (result === 'sent') {
-        signalled.add(key);
+        round.signalled.add(key);
         sentNow.push(p.pid);
         sent++;
       }
     }
     // Read once the pass has sent everything: never earlier than any of its signals.
-    if (sentAt !== undefined && sentNow.length > 0) {
+    if (clocked && sentNow.length > 0) {
       const now = ticksSinceBoot();
-      for (const pid of sentNow) sentAt.set(pid, now);
+      for (const pid of sentNow) round.sentAt.set(pid, now);
     }
     if (denied !== undefined) throw new PermissionError(`not allowed to signal members of group ${this.id}`);
     return sent;
@@ -85,7 +87,9 @@ export class PosixGroup implements BackendGroup {
    * moved to another process group, or were forked after the group kill).
    */
   async killPass(): Promise<void> {
-    let denied = send(-this.#sid, SIGKILL) === 'denied';
+    // Never kill(-1, …): that is every process this user may signal. (Groups holding PID 1 or
+    // the caller are refused by core before any pass.)
+    let denied = this.#sid > 1 && send(-this.#sid, SIGKILL) === 'denied';
     for (const p of await this.entries()) denied = send(p.pid, SIGKILL) === 'denied' || denied;
     if (denied) throw new PermissionError(`not allowed to kill members of group ${this.id}`);
   }
@@ -109,19 +113,8 @@ export class PosixGroup implements BackendGroup {
   }
 }
 
-/** For each signal operation (its `signalled` set): when each pid was signalled, in clock ticks since boot. Linux only. */
-const signalTimesOf = new WeakMap<Set<string>, Map<number, number>>();
-
-function signalTimes(signalled: Set<string>): Map<number, number> | undefined {
-  if (process.platform !== 'linux') return undefined;
-  let times = signalTimesOf.get(signalled);
-  if (times === undefined) signalTimesOf.set(signalled, (times = new Map()));
-  return times;
-}
-
-/** `process.kill`: 'gone' on ESRCH, 'denied' on EPERM. Never pid 1 or this process. */
+/** `process.kill`: 'gone' on ESRCH, 'denied' on EPERM. */
 function send(pid: number, signal: number): 'sent' | 'gone' | 'denied' {
-  if (pid === 1 || pid === -1 || pid === process.pid) return 'denied';
   try {
     process.kill(pid, signal);
   } catch (error) {

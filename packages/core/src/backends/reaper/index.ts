@@ -3,7 +3,8 @@ import { helperLeaderHandle, startFailure } from '../helper-leader.js';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import type { Backend, BackendGroup, Capabilities, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
 import { InvalidOptionError, SpawnError } from '../../errors/index.js';
-import { ownerAlive, ownerMark } from '../owner-mark.js';
+import { formatIdentity } from '@pg/procfs';
+import { ownerAlive, ownIdentity } from '../owner.js';
 import { findHelpers } from './list.js';
 import { reaperGuarantees } from './guarantees.js';
 import { parseReaperId, ReaperGroup } from './reaper-group.js';
@@ -44,7 +45,7 @@ export const reaperBackend: Backend = {
     }
     // The same path spawn takes: the helper, as a subreaper, runs /bin/true and relays its exit.
     try {
-      const probe = await startHelperInSpawner({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: await ownerMark(), helperPath: helper.path });
+      const probe = await startHelperInSpawner({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
       const exit = await probe.leaderExit;
       await probe.ended;
       probe.release();
@@ -76,7 +77,7 @@ export const reaperBackend: Backend = {
         stdio: request.stdio,
         subreaper: true,
         keep: request.onOwnerExit === 'keep',
-        owner: await ownerMark(),
+        owner: formatIdentity(ownIdentity()),
         ...(request.name === undefined ? {} : { name: request.name }),
         helperPath: found.path,
       });
@@ -106,7 +107,7 @@ export const reaperBackend: Backend = {
         id: group.id,
         name: found.name,
         ownerPid: found.owner.pid,
-        orphaned: !ownerAlive(found.owner.pid, found.owner.startTime),
+        orphaned: !ownerAlive(found.owner),
         memberCount: group.memberPids().length,
       });
     }

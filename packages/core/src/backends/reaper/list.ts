@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseHelperCmdline } from '@pg/helper';
-import { processTable } from '@pg/procfs';
+import { processTable, type ProcessIdentity } from '@pg/procfs';
 
 /** A running pg-helper as its command line describes it. */
 export interface FoundHelper {
   readonly pid: number;
   readonly startTime: string;
-  readonly owner: { readonly pid: number; readonly startTime: string };
+  /** The creating process (`@pg/procfs` identity). */
+  readonly owner: ProcessIdentity;
   readonly name: string | undefined;
   readonly subreaper: boolean;
   readonly cgroupDir: string | undefined;
@@ -32,8 +33,7 @@ export async function findHelpers(): Promise<FoundHelper[]> {
     if (isHelperName(commOf.get(p.ppid)) && cmdlineOf(p.ppid) === cmdline) continue;
     const parsed = parseHelperCmdline(cmdline);
     if (parsed === undefined) continue;
-    const owner = { pid: parsed.owner.pid, startTime: String(parsed.owner.startTime) };
-    found.push({ pid: p.pid, startTime: p.startTime, owner, name: parsed.name, subreaper: parsed.subreaper, cgroupDir: parsed.cgroupDir });
+    found.push({ pid: p.pid, startTime: p.startTime, owner: parsed.owner, name: parsed.name, subreaper: parsed.subreaper, cgroupDir: parsed.cgroupDir });
   }
   return found;
 }

@@ -1,19 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import type { SpawnedHelper } from '@pg/helper';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { signalIfMember } from '@pg/pidfd';
 import { descendantStats, readStat, startTimeOf, type ProcStat } from '@pg/procfs';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import { GroupGoneError, PermissionError } from '../../errors/index.js';
+import type { Hold, SignalRound } from '../../rounds.js';
+import { platformSignal, SIGKILL } from '../../signals.js';
 import { ProcMember } from '../proc-member.js';
 
-const SIGKILL = 9;
-const SIGSTOP = 19;
-const SIGCONT = 18;
-/** SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU (Linux numbers). */
-const STOP_SIGNALS = new Set([19, 20, 21, 22]);
-/** Stop passes before SIGKILL goes out anyway (core's kill loop then repeats the whole pass). */
-const MAX_STOP_PASSES = 200;
+// This backend runs on Linux only, where both exist.
+const SIGSTOP = platformSignal('SIGSTOP') as number;
+const SIGCONT = platformSignal('SIGCONT') as number;
 
 /** The helper in front of a reaper group: its pid and start time (its identity; pids are recycled). */
 export interface HelperIdentity {
@@ -83,10 +80,46 @@ export class ReaperGroup implements BackendGroup {
     return this.#memberStats().map((stat) => new ProcMember(stat.pid, stat.ppid));
   }
 
-  async signalPass(signal: number, signalled: Set<string>): Promise<number> {
+  async signalPass(round: SignalRound): Promise<number> {
+    return this.#signalEach(this.memberPids(), round.signal, round.signalled);
+  }
+
+  /** SIGKILL to every member of one walk. Core holds the tree first (`holdBeforeKill`): a stopped process cannot fork. */
+  async killPass(): Promise<void> {
+    await this.#signalEach(this.memberPids(), SIGKILL, new Set());
+  }
+
+  /** A tree is stopped whole before each kill pass, as a frozen cgroup would be. */
+  readonly holdBeforeKill = true;
+
+  /**
+   * One hold pass, as a frozen cgroup holds forks: SIGSTOP each running member not yet stopped
+   * by this hold, and say whether none runs any more. Each member's state is the walk's own read:
+   * a member stopped when read (by this hold or by someone else) cannot fork, and its children
+   * file, read after, is complete.
+   */
+  async holdPass(hold: Hold): Promise<boolean> {
+    const members = this.#memberStats();
+    const known = new Set([this.#helper.pid, ...members.map((m) => m.pid)]);
+    let running = 0;
+    for (const member of members) {
+      if (STOPPED_STATES.has(member.state)) continue;
+      running++;
+      if (this.#signalMember(member.pid, SIGSTOP, hold.signalled, known) === 'sent') hold.stopped.add(member.pid);
+    }
+    return running === 0;
+  }
+
+  /** SIGCONT to exactly the members this hold stopped (members stopped before stay stopped). */
+  releaseHold(hold: Hold): void {
+    const known = new Set([this.#helper.pid, ...this.memberPids()]);
+    for (const pid of hold.stopped) this.#signalMember(pid, SIGCONT, new Set(), known);
+  }
+
+  /** Signals each of `pids` not yet in `signalled`; how many were sent. @throws PermissionError on EPERM. */
+  #signalEach(pids: number[], signal: number, signalled: Set<string>): number {
     let sent = 0;
     let denied: unknown;
-    const pids = this.memberPids();
     const known = new Set([this.#helper.pid, ...pids]);
     for (const pid of pids) {
       const result = this.#signalMember(pid, signal, signalled, known);
@@ -95,53 +128,6 @@ export class ReaperGroup implements BackendGroup {
     }
     if (denied !== undefined) throw new PermissionError(`not allowed to signal a member of group ${this.id}`, { cause: denied });
     return sent;
-  }
-
-  /**
-   * Hold off forks while core signals every member, as a frozen cgroup does: SIGSTOP every member
-   * until a pass finds none new and none running (a stopped process cannot fork), and give back
-   * a release that SIGCONTs exactly those this hold stopped (members stopped before stay stopped).
-   * Bounded: after `MAX_STOP_PASSES` the passes go on anyway. A stop signal being delivered
-   * needs no hold (and its release would undo it).
-   */
-  async holdForks(signal?: number): Promise<() => void> {
-    if (signal !== undefined && STOP_SIGNALS.has(signal)) return () => undefined;
-    const stoppedHere = new Set<number>();
-    const signalled = new Set<string>();
-    for (let pass = 0; pass < MAX_STOP_PASSES; pass++) {
-      // Each member's state as the walk read it: a member stopped when read (by this hold or by
-      // someone else) cannot fork, and its children file, read after, is complete.
-      const members = this.#memberStats();
-      const known = new Set([this.#helper.pid, ...members.map((m) => m.pid)]);
-      let fresh = 0;
-      let running = 0;
-      for (const member of members) {
-        if (STOPPED_STATES.has(member.state)) continue;
-        running++;
-        const result = this.#signalMember(member.pid, SIGSTOP, signalled, known);
-        if (result === 'sent') {
-          stoppedHere.add(member.pid);
-          fresh++;
-        }
-      }
-      if (running === 0) break;
-      // Give stops in flight a moment to land (SIGSTOP takes effect when the task next runs).
-      if (fresh === 0) await yieldToLoop();
-    }
-    return () => {
-      const known = new Set([this.#helper.pid, ...this.memberPids()]);
-      for (const pid of stoppedHere) this.#signalMember(pid, SIGCONT, new Set(), known);
-    };
-  }
-
-  /**
-   * Stop every member until the set is closed (`holdForks`: nothing stopped can fork), then
-   * SIGKILL each (SIGKILL ends stopped processes). Core's kill loop runs another pass for anything
-   * a pass missed.
-   */
-  async killPass(): Promise<void> {
-    await this.holdForks();
-    await this.signalPass(SIGKILL, new Set());
   }
 
   async isEmpty(): Promise<boolean> {
@@ -186,7 +172,10 @@ function childOfKnown(pid: number, known: ReadonlySet<number>): boolean {
   return stat !== undefined && !stat.zombie && known.has(stat.ppid);
 }
 
-/** Stopped (T), traced (t) or already dead (Z, X): none of these can fork. */
+/**
+ * Stopped (T), traced (t) or already dead (Z, X): none of these can fork. pg-helper's kill when
+ * its owner dies uses the same set (helper.c).
+ */
 const STOPPED_STATES = new Set(['T', 't', 'Z', 'X', 'x']);
 
 /** Resolves when the helper has ended (its control socket closed), or when `abort` fires. */
