@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The Windows tests run under Wine with their own set-up: test/windows/vitest.config.ts.
+    exclude: ['test/windows/**', '**/node_modules/**'],
     globalSetup: ['test/leak-guard.ts'],
     pool: 'forks',
     testTimeout: 60_000,

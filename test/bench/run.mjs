@@ -2,6 +2,7 @@
 // and writes BENCHMARKS.md at the repository root. See BENCHMARKS.md "Reproduce" for flags.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probe } from '@pg/core';
 import { rawCgroupUsable } from './lib/cgroup-raw.mjs';
@@ -13,12 +14,13 @@ import { listScenario } from './scenarios/list.mjs';
 import { sigtermScenario } from './scenarios/sigterm.mjs';
 import { echoScenario, spawnScenario } from './scenarios/spawn.mjs';
 import { footprintScenario } from './scenarios/footprint.mjs';
+import { cliStartScenario } from './scenarios/cli-start.mjs';
 
-const USAGE = `usage: node test/bench/run.mjs [--sizes=10,100,1000] [--reps=FACTOR] [--only=spawn,kill,list,sigterm,footprint]
+const USAGE = `usage: node test/bench/run.mjs [--sizes=10,100,1000] [--reps=FACTOR] [--only=spawn,kill,list,sigterm,footprint,cli]
                              [--tree-kill-1000] [--no-profile] [--no-write] [--out=FILE]`;
 
 function parseArgs(argv) {
-  const o = { sizes: [10, 100, 1000], reps: 1, only: ['spawn', 'kill', 'list', 'sigterm', 'footprint'], treeKillAt1000: false, write: true, profile: true, out: fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) };
+  const o = { sizes: [10, 100, 1000], reps: 1, only: ['spawn', 'kill', 'list', 'sigterm', 'footprint', 'cli'], treeKillAt1000: false, write: true, profile: true, out: fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)) };
   for (const arg of argv) {
     const [key, value] = arg.split('=', 2);
     if (key === '--sizes') o.sizes = value.split(',').map(Number);
@@ -42,6 +44,8 @@ const REPS = {
   kill: (n) => (n <= 10 ? 30 : n <= 100 ? 25 : 7),
   list: (n) => (n <= 100 ? 50 : 20),
   sigterm: (n) => (n <= 10 ? 9 : n <= 100 ? 5 : 3),
+  // Whole Node processes (~0.1–0.3 s each): medians of 30 hold within a few % under load.
+  cli: () => 30,
 };
 const reps = (o, which, n) => Math.max(1, Math.round(REPS[which](n) * o.reps));
 
@@ -93,6 +97,10 @@ async function main() {
     log('footprints: pg-helper per group, inits as PID 1 (resident memory one second in, start-up)');
     rows.push(...(await footprintScenario(options)));
   }
+  if (o.only.includes('cli')) {
+    log(`pg command start-up against node -e 0 (${reps(o, 'cli', 1)} reps)`);
+    rows.push(...(await cliStartScenario({ reps: reps(o, 'cli', 1) })));
+  }
   annotate(rows);
   machine.loadEnd = loadavg();
 
@@ -108,7 +116,7 @@ async function main() {
   for (const p of findings) console.log(`\n${p}`);
   if (o.write) {
     writeFileSync(o.out, markdown({ rows, machine, probes, rawCgroup, targets, notes, findings, argv, durationS: (Date.now() - started) / 1000 }));
-    console.log(`\nwrote ${o.out}`);
+    console.log(`\nwrote ${relative(process.cwd(), o.out) || o.out}`);
   }
 }
 
@@ -120,6 +128,7 @@ const NOTES = [
   '**footprints**: VmRSS (/proc/PID/status) of pg-helper for one reaper group 200 ms after the spawn; of the spawner holding 100 live cgroup groups (`sleep 1000` each) 200 ms after the last spawn; of each init as PID 1 of `unshare --pid --fork --mount-proc INIT -- /bin/sleep 1000` one second after start (`pg init` as the `pg` command runs it, i.e. pg-helper; the Node init, forced with `--verbose`; Debian\'s tini, dumb-init and catatonit). **init start-up**: wall time of `unshare --pid --fork --mount-proc INIT -- /bin/true`, 20 times; the bare `unshare` row is the floor.',
   '**list members**: one call; "found" is how many processes the method returned (N is the truth: only a cgroup sees the escapers). pg `members()` returns `{ pid, ppid, command }` for each member; `cgroup.procs` and the scans return bare pids.',
   '**SIGTERM, forking tree**: `test/fixtures/bench-forking-tree.sh N TOKEN`: N/10 members fork a short `sleep` every 0.2 s while the signal is delivered, N/10 escapers, sleepers for the rest (about N in all). From the request until the method\'s proof of emptiness, as for kill; survivors counted 100 ms later.',
+  '**pg command start-up**: wall time from spawn to exit, in the bench\'s process, of `node -e 0` (the baseline), `pg --help` and `pg run -- true` through the committed `packages/cli/bin/pg` script (what `npx pg` runs; a shell script that execs Node on `dist/main.js`), interleaved round-robin, 20 ms apart, after one warm-up round; `pg run -- true` takes the `auto` backend. Two rows between them split `pg run`: a `node -e` that only imports `@pg/core`, and one that imports it and runs `probe()` (what `auto` selection does before the first spawn). **pg command peak memory**: `/usr/bin/time -f %M` (the largest resident set of the process and of what it waited for) of the same commands.',
 ];
 
 function skippedNotes(rows) {

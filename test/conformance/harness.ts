@@ -3,28 +3,53 @@
  * like unstorage's `testDriver`: a backend plus what it guarantees. Unavailable backends are
  * registered as skipped suites whose title carries the probe's reason; a behaviour that needs a
  * guarantee a backend does not make is skipped for that backend, saying which guarantee.
+ *
+ * Each suite's title names its axes: `[backend, placement, user]`, the placement for the cgroup
+ * backend only (`clone3` through pg-helper, or the `pre-exec` step). This run covers the axes of
+ * this process; the others (the pre-exec placement, uid 65534) are nested runs of this suite,
+ * mirrored test by test (test/integration/nested-conformance.ts).
  */
 import { once } from 'node:events';
 import { afterEach, describe } from 'vitest';
 import { alive, fixture, until } from '../helpers/proc.js';
-import { probe, spawnGroup, type BackendName, type Guarantees, type ProcessGroup, type SpawnGroupOptions } from '@pg/core';
+import { probe, spawnGroup, type BackendName, type Guarantees, type ProbeResult, type ProcessGroup, type SpawnGroupOptions } from '@pg/core';
 
 export const probes = await probe();
+
+/** The user this run is: `root`, or `uid N`. */
+export const user = process.geteuid === undefined ? 'user' : process.geteuid() === 0 ? 'root' : `uid ${process.geteuid()}`;
+
+/**
+ * How an available cgroup backend places leaders here, as its probe says: `clone3` (pg-helper
+ * creates the leader inside the group) or `pre-exec` (a shell moves itself in, then execs).
+ */
+export function placementOf(p: ProbeResult): string | undefined {
+  if (p.backend !== 'cgroup' || !p.available) return undefined;
+  if (/pre-exec/.test(p.reason)) return 'pre-exec';
+  if (/clone3/.test(p.reason)) return 'clone3';
+  return 'placement not in its probe';
+}
+
+/** `[backend, placement, user]` for titles. */
+export function axesOf(p: ProbeResult): string {
+  return `[${[p.backend, placementOf(p), user].filter((a) => a !== undefined).join(', ')}]`;
+}
 
 /** The guarantees a behaviour relies on (boolean fields of `Guarantees`). */
 export type Requirement = { [K in keyof Guarantees]: Guarantees[K] extends boolean ? K : never }[keyof Guarantees];
 
 /**
- * `describe` per backend: available ones run, the others are skipped with the probe's reason;
- * a backend that lacks one of `requires` is skipped with the guarantee it lacks.
+ * `describe` per backend, titled with its axes: available ones run, the others are skipped with
+ * the probe's reason; a backend that lacks one of `requires` is skipped with the guarantee it lacks.
  */
 export function forEachBackend(title: string, body: (backend: BackendName, guarantees: Guarantees) => void, requires: readonly Requirement[] = []): void {
   for (const p of probes) {
     const lacking = p.guarantees === undefined ? [] : requires.filter((r) => p.guarantees?.[r] !== true);
     const guarantees = p.guarantees as Guarantees;
-    if (!p.available) describe.skip(`${title} [${p.backend}] skipped: ${p.reason}`, () => body(p.backend, guarantees));
-    else if (lacking.length > 0) describe.skip(`${title} [${p.backend}] skipped: it does not guarantee ${lacking.join(', ')}`, () => body(p.backend, guarantees));
-    else describe(`${title} [${p.backend}]`, () => body(p.backend, guarantees));
+    const named = `${title} ${axesOf(p)}`;
+    if (!p.available) describe.skip(`${named} skipped: ${p.reason}`, () => body(p.backend, guarantees));
+    else if (lacking.length > 0) describe.skip(`${named} skipped: it does not guarantee ${lacking.join(', ')}`, () => body(p.backend, guarantees));
+    else describe(named, () => body(p.backend, guarantees));
   }
 }
 

@@ -9,7 +9,7 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtu
 
 /**
  * Whether `pid` is a live process. A zombie is not: it has exited and only awaits reaping, yet
- * `kill(pid, 0)` still succeeds on it (reference/linux.md), so the state in /proc decides.
+ * `kill(pid, 0)` still succeeds on it (docs/linux.md#zombies-and-pid-1), so the state in /proc decides.
  */
 export function alive(pid: number): boolean {
   return readStat(pid)?.zombie === false;

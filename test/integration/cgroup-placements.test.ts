@@ -1,43 +1,23 @@
-// Every guarantee of the cgroup backend holds with both placements: the conformance suite runs
-// here (as part of `npm test`) with pg-helper's clone3 placement when it works, and this file runs
-// its cgroup part once more with the pre-exec step forced (PG_CGROUP_PLACEMENT=pre-exec).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+// Every guarantee of the cgroup backend holds with both placements. The conformance suite runs
+// here with the placement the probe finds (pg-helper's clone3 where it works); this file runs its
+// cgroup part once more with the pre-exec step forced (PG_CGROUP_PLACEMENT=pre-exec), as root, in
+// a cgroup made for the run, and reports each behaviour of that run as a test of its own, titled
+// `[cgroup, pre-exec, root]`. The only skips allowed are for dying with the owner, which that
+// placement says it cannot do.
+import { describe, it } from 'vitest';
 import { probe } from '@pg/core';
+import { mirror, runConformance } from './nested-conformance.js';
 
+const root = process.geteuid?.() === 0;
 const cgroup = (await probe()).find((p) => p.backend === 'cgroup');
+const why = !root ? 'it makes a cgroup for the run, which needs root' : cgroup?.available !== true ? `the cgroup backend is not available: ${cgroup?.reason}` : undefined;
 
-interface JsonReport {
-  testResults: { assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+if (why !== undefined) {
+  describe.skip(`conformance [cgroup, pre-exec, root], a nested run, skipped: ${why}`, () => it('runs', () => undefined));
+} else {
+  const nested = await runConformance({ name: 'pre-exec', asNobody: false, delegated: false, env: { PG_CGROUP_PLACEMENT: 'pre-exec' }, testNamePattern: '\\[cgroup, ' });
+  mirror('conformance [cgroup, pre-exec, root], a nested run (PG_CGROUP_PLACEMENT=pre-exec)', nested, {
+    axes: { cgroup: '[cgroup, pre-exec, root]' },
+    rightSkips: { cgroup: /^it does not guarantee diesWithOwner$/ },
+  });
 }
-
-describe.skipIf(cgroup?.available !== true)('the cgroup backend with the pre-exec placement', () => {
-  it('passes every conformance behaviour but dying with its owner, which it says it cannot do', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'pg-placement-'));
-    try {
-      const report = join(out, 'report.json');
-      const vitest = join(process.cwd(), 'node_modules/vitest/vitest.mjs');
-      await new Promise<void>((resolve) => {
-        execFile(
-          process.execPath,
-          [vitest, 'run', 'test/conformance', '-t', '\\[cgroup\\]', '--reporter', 'json', '--outputFile', report],
-          { env: { ...process.env, PG_CGROUP_PLACEMENT: 'pre-exec' }, timeout: 300_000 },
-          () => resolve(),
-        );
-      });
-      const tests = (JSON.parse(readFileSync(report, 'utf8')) as JsonReport).testResults.flatMap((f) => f.assertionResults).filter((t) => t.fullName.includes('[cgroup]'));
-      const failed = tests.filter((t) => t.status === 'failed').map((t) => `${t.fullName}: ${(t.failureMessages?.[0] ?? '').split('\n')[0]}`);
-      expect(failed).toEqual([]);
-      expect(tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(20);
-      // Skipped only for the guarantee this placement lacks.
-      const skipped = tests.filter((t) => t.status === 'skipped').map((t) => t.fullName);
-      expect(skipped.length).toBeGreaterThan(0);
-      expect(skipped.filter((n) => !/does not guarantee diesWithOwner/.test(n))).toEqual([]);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 360_000);
-});

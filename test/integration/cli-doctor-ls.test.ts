@@ -12,7 +12,7 @@ describe('pg doctor', () => {
       auto: string | null;
       features: { feature: string; found: boolean; detail: string }[];
     };
-    expect(out.backends.map((b) => b.backend)).toEqual(['cgroup', 'contract', 'reaper', 'posix']);
+    expect(out.backends.map((b) => b.backend)).toEqual(['cgroup', 'contract', 'job', 'reaper', 'posix']);
     for (const b of out.backends) expect(b.reason).not.toBe('');
     // The same verdicts as the library's own probe in this process.
     const here = await probe();

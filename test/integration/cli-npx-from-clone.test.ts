@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const root = process.geteuid?.() === 0 && existsSync(SETPRIV);
 let parent: string;
 let clone: string;
+let installOutput: { stdout: string; stderr: string };
 
 beforeAll(async () => {
   parent = mkdtempSync(join(tmpdir(), 'pg-clone-'));
@@ -22,9 +23,9 @@ beforeAll(async () => {
   await run('git', ['clone', '-q', process.cwd(), clone]);
   const npm = { cwd: clone, timeout: 600_000, maxBuffer: 64 << 20 };
   try {
-    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], npm);
+    installOutput = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], npm);
   } catch {
-    await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], npm);
+    installOutput = await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], npm);
   }
 }, 660_000);
 
@@ -48,9 +49,13 @@ async function npxPg(args: string[], asNobody = false) {
 }
 
 describe('npx pg on a fresh clone, right after npm ci', () => {
+  it("npm ci prints no install-scripts warning: package.json's allowScripts covers every dependency's script", () => {
+    expect(`${installOutput.stdout}${installOutput.stderr}`).not.toMatch(/install-scripts|allowScripts/);
+  });
+
   it('links the committed pg command and builds pg-helper', () => {
     expect(existsSync(join(clone, 'node_modules/.bin/pg'))).toBe(true);
-    expect(existsSync(join(clone, 'packages/helper/build/pg-helper'))).toBe(true);
+    expect(existsSync(join(clone, `packages/helper-linux-${process.arch}/bin/pg-helper`))).toBe(true);
   });
 
   it('npx pg --help and npx pg doctor work as root', async () => {

@@ -1,7 +1,7 @@
 // pg's listenFds() against libsystemd 252's sd_listen_fds_with_names() itself, run in the same
 // child process on the same environments and the same descriptor table. Any difference in the
 // result, the error code, the environment left behind or the close-on-exec flags fails.
-// LISTEN_PIDFDID is left out: libsystemd 252 predates it (reference/socket-activation.md).
+// LISTEN_PIDFDID is left out: libsystemd 252 predates it (docs/socket-activation.md#libsystemd-252).
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { BackendUnavailableError, InvalidOptionError, probe, spawnGroup } from '
 
 const run = promisify(execFile);
 const probes = await probe();
-const order = ['cgroup', 'contract', 'reaper', 'posix'];
+const order = ['cgroup', 'contract', 'job', 'reaper', 'posix'];
 
 /** What `spawnGroup` picks in a fresh process with `env`, as printed by that process. */
 async function pickedWith(env: NodeJS.ProcessEnv, options = '{}'): Promise<string> {

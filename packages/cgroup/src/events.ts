@@ -57,7 +57,7 @@ const KICK_WINDOW_MS = 200;
  *
  * The kernel signals every change of cgroup.events as a file modification, so Node's `fs.watch`
  * (inotify) sees it without a timer loop. But those notifications are rate-limited (about one per
- * 12 ms measured here, reference/linux.md): a change right after another is reported late. So the
+ * 12 ms measured here, docs/linux.md#emptiness-and-cgroupevents): a change right after another is reported late. So the
  * file is read once after the watch is in place (nothing is missed between read and watch), on
  * every notification, and every millisecond for a short window after `kick()`.
  */

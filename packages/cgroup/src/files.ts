@@ -1,6 +1,6 @@
 // Small synchronous helpers for cgroup interface files. They are kernel pseudo-files: a read or
 // write never waits on a disk, and a synchronous call is both the cheapest way (members() of 1000
-// pids is one 0.27 ms read of cgroup.procs, reference/linux.md) and free of interleaving.
+// pids is one 0.27 ms read of cgroup.procs, docs/linux.md#killing-and-listing-a-tree-measurements) and free of interleaving.
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { readKernelFile } from '@pg/procfs';
 import { fsError } from './errors.js';

@@ -24,7 +24,7 @@ export const PRE_EXEC_SCRIPT = 'echo 0 > "$0/cgroup.procs" && exec "$@"';
  * these arguments and the caller's options (stdio, env, cwd) unchanged.
  *
  * Why this and not the alternatives. Spawn → exit of /bin/true, medians of 300, measured on this
- * machine (6.18, 2 vCPUs, Node 20.20) with this package; reference/linux.md has the same order:
+ * machine (6.18, 2 vCPUs, Node 20.20) with this package; docs/linux.md#placing-a-child-in-its-cgroup has the same order:
  * - plain spawn, then moving `child.pid`: 1.26–1.31 ms but racy: libuv returns from spawn only
  *   after the child exec'd, so the child may already have forked outside the group.
  * - the supervisor moves itself into the group, spawns, moves back (`withSelfIn`): 1.45 ms, 50/50

@@ -1,20 +1,8 @@
-import { InvalidOptionError, ProcessGroupError } from '@pg/core';
-import type { Command } from './command.js';
-import { activateCommand } from './commands/activate.js';
-import { doctorCommand } from './commands/doctor.js';
-import { fdsCommand } from './commands/fds.js';
-import { initCommand } from './commands/init.js';
-import { killCommand } from './commands/kill.js';
-import { lsCommand } from './commands/ls.js';
-import { pruneCommand } from './commands/prune.js';
-import { psCommand } from './commands/ps.js';
-import { runCommand } from './commands/run.js';
+import { commands } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
 import { UsageError } from './usage-error.js';
-
-/** Every command, in the order `pg --help` lists them. */
-export const commands: readonly Command[] = [runCommand, psCommand, killCommand, lsCommand, pruneCommand, doctorCommand, initCommand, activateCommand, fdsCommand];
+import { unixOnlyReason } from './unix-only.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -34,29 +22,42 @@ function usage(): string {
 
 /**
  * Runs `pg` with `argv` (without the node and script paths) and resolves to the exit code.
- * Errors become one message on stderr: usage mistakes exit 2, everything else 1.
+ * Errors become one message on stderr: usage mistakes exit 2, everything else 1. Only the
+ * named command's module is loaded (`pg --help` loads none).
  */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    (name === undefined ? io.stderr : io.stdout).write(`${topic?.help ?? usage()}\n`);
+    const text = topic === undefined ? usage() : (await topic.load()).help;
+    (name === undefined ? io.stderr : io.stdout).write(`${text}\n`);
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr.write(`pg: unknown command ${JSON.stringify(name)} (see pg --help)\n`);
     return ExitCode.usage;
   }
+  const unixOnly = unixOnlyReason(entry.name);
+  if (unixOnly !== undefined) {
+    io.stderr.write(`${unixOnly}\n`);
+    return ExitCode.failure;
+  }
   try {
-    return await command.run(rest, io);
+    return await (await entry.load()).run(rest, io);
   } catch (error) {
-    return report(error, command.name, io);
+    return report(error, entry.name, io);
   }
 }
 
-function report(error: unknown, name: string, io: Io): number {
-  if (error instanceof UsageError || InvalidOptionError.isInstance(error)) {
+async function report(error: unknown, name: string, io: Io): Promise<number> {
+  if (error instanceof UsageError) {
+    io.stderr.write(`pg ${name}: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  // Loaded here, not up front: the commands that can throw these have loaded @pg/core already.
+  const { InvalidOptionError, ProcessGroupError } = await import('@pg/core');
+  if (InvalidOptionError.isInstance(error)) {
     io.stderr.write(`pg ${name}: ${error.message}\n`);
     return ExitCode.usage;
   }

@@ -7,8 +7,11 @@ import { forwardedSignals, JOB_CONTROL_SIGNALS, type ProcessGroup } from '@pg/co
  * SIGKILL and SIGSTOP cannot be caught. After passing on SIGTSTP, SIGTTIN or SIGTTOU, pg stops
  * itself (as dumb-init does), so a shell's Ctrl-Z stops the group and gives the terminal back;
  * the shell's SIGCONT on `fg` is passed on too.
+ * On Windows only SIGINT is passed on (Ctrl-C: the job backend turns it into CTRL_BREAK_EVENT to
+ * the leader's console group, which Ctrl-C does not reach); SIGWINCH and SIGHUP have no meaning
+ * for a job, and a closed console ends pg and with it the job (kill-on-close; docs/windows.md).
  */
-export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = forwardedSignals();
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT'] : forwardedSignals();
 
 /**
  * Forwards signals that reach pg to every member of a group, one delivery at a time in arrival

@@ -19,7 +19,7 @@ export function kernelFeatures(): KernelFeature[] {
   return [pidfd(), pidfdId(), subreaper(), helper(), ...cgroup()];
 }
 
-/** pg-helper (`@pg/helper`): built at install with the system's C compiler, or named by PG_HELPER. */
+/** pg-helper (`@pg/helper`): prebuilt in a platform package, built from source, or named by PG_HELPER; else why not. */
 function helper(): KernelFeature {
   const found = findHelper();
   return found.ok

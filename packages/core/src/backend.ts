@@ -7,7 +7,7 @@ import type { Hold, SignalRound } from './rounds.js';
  * The backends pg knows, in the order `auto` tries them (strongest first): the one list every
  * part of pg uses (selection, option checks, the CLI's help and `--backend`, `pg doctor`).
  */
-export const BACKEND_NAMES = Object.freeze(['cgroup', 'contract', 'reaper', 'posix'] as const);
+export const BACKEND_NAMES = Object.freeze(['cgroup', 'contract', 'job', 'reaper', 'posix'] as const);
 
 /** A backend by name: one of `BACKEND_NAMES`. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -228,6 +228,12 @@ export interface Capabilities {
   readonly signals?: ReadonlySet<number>;
   /** What the signals mean where `signals` is set (Windows: terminate, console events). */
   readonly signalsNote?: string;
+  /**
+   * The signal `stop()` sends first when none is given; SIGTERM when absent. Where it is set and
+   * cannot be delivered to this group (Windows: no console shared with the leader), `stop()`
+   * kills at once instead of failing.
+   */
+  readonly stopSignal?: number;
 }
 
 /** A backend: a probe plus primitives. One file per backend under `backends/`. */

@@ -126,4 +126,24 @@ describe('ProcessGroup policy', () => {
     expect(inner.calls.filter((c) => c === 'kill')).toHaveLength(1);
     expect(inner.calls.filter((c) => c === 'close')).toHaveLength(1);
   });
+  it("stop(): a backend's own first signal (stopSignal) is sent first; when it cannot be delivered, the group is killed at once", async () => {
+    const can: Capabilities = { ipc: false, limits: [], signals: new Set([9, 15, 21]), stopSignal: 21 };
+    const graceful = new ScriptedGroup();
+    graceful.emptiesOn.add(21);
+    await over(graceful, can).stop({ timeout: 1000 });
+    expect(graceful.calls.filter((c) => c !== 'close')).toEqual(['signal 21', 'signal 21']);
+
+    const noConsole = new ScriptedGroup();
+    noConsole.signalPass = async (round) => {
+      noConsole.calls.push(`signal ${round.signal}`);
+      throw new UnsupportedError('no console shared with the leader');
+    };
+    await over(noConsole, can).stop({ timeout: 1000 });
+    expect(noConsole.calls.filter((c) => c !== 'close')).toEqual(['signal 21', 'kill']);
+
+    // A signal the caller named is not replaced: its failure is the caller's answer.
+    const named = new ScriptedGroup();
+    named.signalPass = noConsole.signalPass;
+    await expect(over(named, can).stop({ signal: 21, timeout: 1000 })).rejects.toThrow(UnsupportedError);
+  });
 });

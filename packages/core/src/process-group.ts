@@ -1,9 +1,10 @@
 import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member, OwnerExitPolicy } from './backend.js';
 import { checkSignalAgainst } from './capabilities.js';
 import { delay } from './delay.js';
-import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, type ProcessGroupError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, UnsupportedError, type ProcessGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
+import { releaseOutput } from './backends/output-hold.js';
 import { platformSignal, SIGKILL, signalNumber, type SignalLike } from './signals.js';
 
 /** How long `stop()` waits for the group to empty before SIGKILL, unless told otherwise. */
@@ -11,7 +12,7 @@ export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 /** Options of `stop()`. */
 export interface StopOptions {
-  /** The first signal (default `'SIGTERM'`). */
+  /** The first signal (default `'SIGTERM'`; the job backend on Windows: `'SIGBREAK'`, a console event). */
   readonly signal?: SignalLike;
   /** Milliseconds to wait for the group to empty before SIGKILL (default `DEFAULT_STOP_TIMEOUT_MS`, 5000). */
   readonly timeout?: number;
@@ -69,6 +70,8 @@ export class ProcessGroup implements AsyncDisposable {
     this.id = group.id;
     this.#group = group;
     this.leader = group.child === undefined && group.leader === undefined ? undefined : new Leader(group.child, group.leader);
+    // Handed over now: the caller reads the leader's output from here on.
+    if (group.child !== undefined) releaseOutput(group.child);
     // The leader's exit often empties the group: re-check soon rather than wait out the
     // rate limit of the backend's empty event (cgroup.events: ~12 ms).
     const leaderDone = this.leader?.exited.then(() => this.#kick());
@@ -125,7 +128,8 @@ export class ProcessGroup implements AsyncDisposable {
    * once. Resolves when the group is empty.
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    const signal = signalNumber(options.signal ?? 'SIGTERM', 'signal');
+    const signal = signalNumber(options.signal ?? this.#can.stopSignal ?? 'SIGTERM', 'signal');
+    const backendDefault = options.signal === undefined && this.#can.stopSignal !== undefined;
     const timeout = options.timeout ?? DEFAULT_STOP_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout < 0) throw new InvalidOptionError('timeout', timeout, 'a number of milliseconds >= 0');
     checkSignalAgainst(this.backend, this.#can, signal);
@@ -139,7 +143,9 @@ export class ProcessGroup implements AsyncDisposable {
     } catch (error) {
       // A group that forks faster than its members can be signalled (where the backend cannot
       // hold forks off) is still stopped: by SIGKILL, at once.
-      if (!UnstoppableGroupError.isInstance(error)) throw error;
+      // The backend's own first signal that cannot reach this group (Windows: a console event
+      // with no shared console) is no reason to fail a stop either.
+      if (!UnstoppableGroupError.isInstance(error) && !(backendDefault && UnsupportedError.isInstance(error))) throw error;
       return this.kill();
     }
     const timer = new AbortController();

@@ -1,15 +1,17 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SpawnError } from './errors/index.js';
+import { resolveWindowsCommand } from './resolve-command-windows.js';
 
 /**
- * The absolute path of `file`, found the way `execvp` would: as given when it contains a slash
+ * The absolute path of `file`, found the way `execvp` would (on Windows: `resolveWindowsCommand`, with PATHEXT): as given when it contains a slash
  * (relative to `cwd`), else the first executable regular file in `PATH`. Resolving before the
  * spawn means a missing command fails with a clear error and nothing is created (no group, no
  * child), and backends that must exec an absolute path (illumos contracts: one fork per PATH
  * entry otherwise) get one.
  */
 export function resolveCommand(file: string, env: NodeJS.ProcessEnv, cwd: string | undefined): string {
+  if (process.platform === 'win32') return resolveWindowsCommand(file, env, cwd);
   const base = cwd ?? process.cwd();
   if (file.includes('/')) {
     const path = isAbsolute(file) ? file : resolve(base, file);

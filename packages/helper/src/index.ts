@@ -2,7 +2,8 @@
  * `@pg/helper`: pg-helper, a small C process between Node and one command. It reaps the command's
  * whole tree (as a child subreaper), forwards signals, reports exec and exit on a control socket,
  * kills the group on request and when this process dies, even by SIGKILL. Linux only; the binary
- * is compiled by the package's build when a C compiler is present (see `findHelper`).
+ * comes prebuilt in a platform package (`@pg/helper-linux-x64`, `@pg/helper-linux-arm64`), or
+ * from source with `npx pg-helper-build` (see `findHelper`).
  */
 export { HelperError } from './errors.js';
 export { findHelper, type FindHelperResult } from './find.js';

@@ -1,6 +1,6 @@
-// The build script: warning-free with -Wall -Wextra -Werror, one line and success without a
-// compiler, a failure when the compiler fails. Builds into a temporary directory: the other test
-// files use build/ at the same time.
+// The source build (`pg-helper-build`, scripts/build.mjs): warning-free with -Wall -Wextra
+// -Werror, one line and success without a compiler, a failure when the compiler fails. Builds into
+// a temporary directory: the other test files use build/ at the same time.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ describe('scripts/build.mjs', () => {
     const out = join(scratch, 'ok');
     const result = build(['--sanitize', '--out-dir', out], process.env);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe(`pg-helper-build: built ${join(out, 'pg-helper')}; set PG_HELPER=${join(out, 'pg-helper')} to use it.\n`);
     expect(result.status).toBe(0);
     accessSync(join(out, 'pg-helper'), constants.X_OK);
     accessSync(join(out, 'pg-helper-asan'), constants.X_OK);
@@ -34,8 +34,8 @@ describe('scripts/build.mjs', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
-      '@pg/helper: no C compiler found (cc, gcc, clang or $CC); the reaper backend and owner-death kills are unavailable. ' +
-        'Install one (apt-get install gcc) and run npm run build -w @pg/helper.\n',
+      '@pg/helper: no C compiler found (cc, gcc, clang or $CC); pg-helper is not built. ' +
+        'Install one (apt-get install gcc, apk add gcc musl-dev) and run npx pg-helper-build.\n',
     );
   });
 

@@ -1,6 +1,6 @@
 // koffi declarations for the socket calls @pg/listen-fds needs. Declarations only: no policy.
 // errno is read by the callers (through `errno()`) right after each call, before any other Node
-// API runs (reference/linux.md: a later fs call resets it).
+// API runs (docs/linux.md#koffi: a later fs call resets it).
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { ListenFdsError } from './errors.js';

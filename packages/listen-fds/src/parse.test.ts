@@ -1,4 +1,4 @@
-// The facts reference/socket-activation.md records from libsystemd 252, as unit cases. The full
+// The facts docs/socket-activation.md records from libsystemd 252, as unit cases. The full
 // comparison with libsystemd itself is test/integration/listen-fds-libsystemd.test.ts.
 import { describe, expect, it } from 'vitest';
 import { parseFdCount, parsePid, parsePidfdId, splitNames } from './parse.js';

@@ -1,5 +1,5 @@
 // Parsers for the LISTEN_* variables, with libsystemd's exact semantics (sd-daemon.c and
-// parse-util.c; reference/socket-activation.md): what they accept, and which errno they return.
+// parse-util.c; docs/socket-activation.md#number-parsing): what they accept, and which errno they return.
 import { strtol, strtoull } from './c-number.js';
 
 /** A parsed value, or the errno name libsystemd returns for the same input. */

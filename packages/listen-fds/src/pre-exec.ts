@@ -1,5 +1,5 @@
 // The pre-exec step that lets the activated program see its own pid and pidfd id, although
-// neither exists before the spawn (reference/socket-activation.md, sending side). A shell is
+// neither exists before the spawn (docs/socket-activation.md#sending-side). A shell is
 // spawned in place of the program: it sets LISTEN_PID=$$ (the pid survives execve), reads the
 // pidfd id that the parent computes from pidfd_open(child) and writes to a pipe, closes the pipe
 // and execs the program, which so keeps the pid, the id and exactly the descriptors 3..3+n-1.

@@ -1,5 +1,5 @@
 // The receiving side of socket activation: sd_listen_fds_with_names() as systemd v259 does it
-// (reference/socket-activation.md), checking LISTEN_PID, then LISTEN_PIDFDID, then LISTEN_FDS.
+// (docs/socket-activation.md#receiving-side), checking LISTEN_PID, then LISTEN_PIDFDID, then LISTEN_FDS.
 import { ownPidfdId, PidfdError, setCloexec } from '@pg/pidfd';
 import { ListenFdsError } from './errors.js';
 import { LISTEN_FDS_START, parseFdCount, parsePid, parsePidfdId, splitNames, type Parsed } from './parse.js';

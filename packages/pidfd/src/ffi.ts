@@ -7,7 +7,7 @@ import { PidfdError } from './errors.js';
 type Koffi = typeof import('koffi');
 
 /**
- * Syscall numbers per architecture (reference/linux.md). glibc before 2.36 exports no wrapper for
+ * Syscall numbers per architecture (docs/linux.md#syscall-numbers). glibc before 2.36 exports no wrapper for
  * pidfd_open/pidfd_send_signal/pidfd_getfd, so they go through `syscall(2)`.
  */
 const SYSCALLS: Record<string, { pidfd_send_signal: number; pidfd_open: number; pidfd_getfd: number }> = {
@@ -88,7 +88,7 @@ function load(): Libc | PidfdError {
     close: (fd) => close(fd) as number,
     errno: () => koffi.errno(),
     // koffi.node.poll is undocumented; its callback receives (status, events) where status is a
-    // libuv status (0 or a negative errno), measured on koffi 3.3.4 (reference/linux.md).
+    // libuv status (0 or a negative errno), measured on koffi 3.3.4 (docs/linux.md#koffi).
     poll: (fd, onReadable) => {
       const handle = (koffi.node.poll as unknown as (
         fd: number,

@@ -8,7 +8,7 @@ import { libc } from './ffi.js';
 const AT_EMPTY_PATH = 0x1000;
 /** `MAX_HANDLE_SZ` from <linux/exportfs.h>. */
 const MAX_HANDLE_SZ = 128;
-/** `FILEID_KERNFS`-style type pidfs uses for its handles (0xfe), reference/linux.md. */
+/** `FILEID_KERNFS`-style type pidfs uses for its handles (0xfe), docs/linux.md#pidfd-id. */
 const PIDFS_HANDLE_TYPE = 0xfe;
 /** `PID_FS_MAGIC` ("PIDF") as `statfs.f_type` reports it. */
 const PIDFS_MAGIC = 0x50494446n;

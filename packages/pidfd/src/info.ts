@@ -39,7 +39,7 @@ export interface PidfdInfo {
 
 /**
  * Read `PIDFD_GET_INFO` for `fd`. Requests every field including EXIT, so a reaped process still
- * answers (without the EXIT bit the kernel gives ESRCH after reaping, reference/linux.md).
+ * answers (without the EXIT bit the kernel gives ESRCH after reaping, docs/linux.md#pidfd_get_info).
  * @throws PidfdError `'ENOTTY'`/`'EINVAL'` → rethrown as `'EUNSUPPORTED'` before Linux 6.13,
  * `'ESRCH'` when the process is gone and the kernel keeps no exit info, `'EBADF'`.
  */

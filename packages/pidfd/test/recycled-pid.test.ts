@@ -10,7 +10,7 @@ const root = process.geteuid?.() === 0;
 
 describe('a pidfd never signals a recycled pid', () => {
   // ns_last_pid (root only) makes the next process get pid N+1, so an unrelated process can be
-  // made to take the dead process's pid for real (reference/linux.md).
+  // made to take the dead process's pid for real (docs/linux.md#recycled-pids).
   it.skipIf(!root)('gets ESRCH while the new owner of the pid stays alive', async () => {
     for (let attempt = 0; attempt < 200; attempt++) {
       const victim = start('true', []);

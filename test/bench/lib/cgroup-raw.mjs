@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CgroupError, findCgroup2Mount } from '@pg/cgroup';
 
 /** The cgroup2 mount point, or undefined when there is none (cgroup v1 only, or not Linux). */
@@ -48,7 +49,7 @@ export class RawCgroup {
   /**
    * Starts `file args` inside the cgroup: a /bin/sh pre-exec step writes 0 (itself) into
    * cgroup.procs and then execs the command, so the command's first instruction already runs in
-   * the group (reference/linux.md: moving child.pid after spawn() returns is a race).
+   * the group (docs/linux.md#placing-a-child-in-its-cgroup: moving child.pid after spawn() returns is a race).
    */
   spawn(file, args, options = {}) {
     return spawn('/bin/sh', ['-c', 'echo 0 > "$0/cgroup.procs" && exec "$@"', this.dir, file, ...args], options);
@@ -71,7 +72,7 @@ export class RawCgroup {
 
   /**
    * Resolves when `populated 0`: inotify on cgroup.events plus a 1 ms re-read, because the
-   * kernel rate-limits those notifications (~12 ms here, reference/linux.md).
+   * kernel rate-limits those notifications (~12 ms here, docs/linux.md#emptiness-and-cgroupevents).
    */
   whenEmpty(limitMs = 60_000) {
     return new Promise((resolve, reject) => {
@@ -93,8 +94,19 @@ export class RawCgroup {
     });
   }
 
-  /** Removes the directory; the cgroup must be empty. */
-  remove() {
-    rmdirSync(this.dir);
+  /**
+   * Removes the directory once the cgroup is empty. A process leaves its cgroup only as it
+   * finishes exiting, so rmdir right after the last exit can give EBUSY: retried every 1 ms for
+   * up to `limitMs`, as @pg/cgroup's `remove()` does for pg (the two rows pay the same wait).
+   */
+  async remove(limitMs = 5000) {
+    for (const deadline = Date.now() + limitMs; ; await sleep(1)) {
+      try {
+        rmdirSync(this.dir);
+        return;
+      } catch (error) {
+        if (error.code !== 'EBUSY' || Date.now() >= deadline) throw error;
+      }
+    }
   }
 }

@@ -39,11 +39,11 @@ export async function startRawCgroup(file, args) {
           cg.kill();
           await cg.whenEmpty();
         }
-        cg.remove();
+        await cg.remove();
       },
     };
   } catch (error) {
-    cg.remove();
+    await cg.remove();
     throw error;
   }
 }

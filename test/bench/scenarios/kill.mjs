@@ -30,7 +30,7 @@ export function killMethods({ backends, rawCgroup, treeKillAt1000 }) {
         const t0 = now();
         h.cg.kill();
         await h.cg.whenEmpty();
-        h.cg.remove();
+        await h.cg.remove();
         return { ms: now() - t0 };
       },
     });
@@ -53,7 +53,7 @@ export function killMethods({ backends, rawCgroup, treeKillAt1000 }) {
       note: 'tree-kill(pid, SIGKILL) callback, then until every non-escaper it could reach is dead',
       skip: (n) =>
         n >= 1000 && !treeKillAt1000
-          ? 'left out at N=1000: tree-kill starts one `ps` per process (~1,500 at once, 14 s in reference/linux.md); pass --tree-kill-1000 to include it'
+          ? 'left out at N=1000: tree-kill starts one `ps` per process (~1,500 at once, 14 s in docs/linux.md); pass --tree-kill-1000 to include it'
           : undefined,
       start: startPlain,
       async measure(h, found) {

@@ -48,7 +48,7 @@ export function sigtermMethods({ backends, rawCgroup }) {
           }
         }
         await h.cg.whenEmpty();
-        h.cg.remove();
+        await h.cg.remove();
         return { ms: now() - t0 };
       },
     });

@@ -125,7 +125,7 @@ function spawnMethods(backends, rawCgroup) {
         const cg = new RawCgroup();
         const child = cg.spawn(TRUE, [], { stdio: 'ignore' });
         await once(child, 'exit');
-        cg.remove();
+        await cg.remove();
         return [now() - t0];
       },
     });
@@ -156,7 +156,7 @@ function spawnMethods(backends, rawCgroup) {
         const cg = new RawCgroup();
         const child = spawn(helper.path, ['--cgroup', cg.dir, '--', TRUE], { stdio: 'ignore' });
         await once(child, 'exit');
-        cg.remove();
+        await cg.remove();
         return [now() - t0];
       },
     });

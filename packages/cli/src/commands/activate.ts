@@ -39,7 +39,6 @@ use, say); 2 usage error (a bad address or name).`;
 /** `pg activate`: start a program socket-activated, as a group. */
 export const activateCommand: Command = {
   name: 'activate',
-  summary: 'run a command socket-activated (sockets at fds 3.., LISTEN_* set)',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, true);

@@ -14,6 +14,11 @@ pg-helper and its path, cgroup v2 and cgroup.kill, the controllers available, an
 user's cgroup is delegated (writable). The cgroup line says how leaders are placed (clone3 by
 pg-helper, or a pre-exec step) and so whether groups die with their owner.
 
+pg-helper comes prebuilt for Linux x64 and arm64 in an optional package of @pg/helper
+(@pg/helper-linux-x64, @pg/helper-linux-arm64). Without it, the pg-helper line says what to do in
+your app: install the missing platform package, build one with \`npx pg-helper-build\` (needs a C
+compiler), or set PG_HELPER to the absolute path of a pg-helper binary.
+
 Options:
   --json      print { "backends": [{ backend, available, reason }], "auto", "features": [{ feature, found, detail }] }
   -h, --help  show this help
@@ -23,7 +28,6 @@ Exit status: 0 when at least one backend is available; 1 when none is; 2 usage e
 /** `pg doctor`: what works here and why. */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'show which backends and kernel features work here, and why',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

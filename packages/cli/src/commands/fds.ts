@@ -25,7 +25,6 @@ malformed; 2 usage error.`;
 /** `pg fds`: what socket activation passed to this process. */
 export const fdsCommand: Command = {
   name: 'fds',
-  summary: 'show the sockets this process was passed by socket activation',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

@@ -41,7 +41,6 @@ Exit status: the leader's; 126 cannot execute CMD; 127 CMD not found; 1 failure;
 /** `pg init`: a container init that knows its whole group. */
 export const initCommand: Command = {
   name: 'init',
-  summary: 'run a command as a container init: reap orphans, forward signals to the group',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, true);

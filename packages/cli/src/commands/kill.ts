@@ -37,7 +37,6 @@ Exit status: 0 ok; 1 failure; 2 unknown group, bad signal or usage error.`;
 /** `pg kill`: stop a group, or signal all of it. */
 export const killCommand: Command = {
   name: 'kill',
-  summary: 'stop a group (TERM, wait, KILL), or send it a signal',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

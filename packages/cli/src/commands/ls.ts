@@ -21,7 +21,6 @@ Exit status: 0 ok; 1 failure; 2 usage error.`;
 /** `pg ls`: the groups on this host. */
 export const lsCommand: Command = {
   name: 'ls',
-  summary: 'list the groups pg created on this host',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

@@ -21,7 +21,6 @@ Exit status: 0 ok; 1 failure; 2 usage error.`;
 /** `pg prune`: remove empty orphaned groups. */
 export const pruneCommand: Command = {
   name: 'prune',
-  summary: 'remove empty orphaned groups (--dry-run shows them)',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

@@ -22,7 +22,6 @@ Exit status: 0 ok; 1 failure; 2 unknown group or usage error.`;
 /** `pg ps`: the members of a group. */
 export const psCommand: Command = {
   name: 'ps',
-  summary: 'list the members of a group as a tree',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, false);

@@ -48,7 +48,6 @@ Exit status: the leader's (foreground); 0 once started (--detach); 126 cannot ex
 /** `pg run`: a command as a group, in the foreground or detached. */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a command as a new process group (foreground or --detach)',
   help,
   async run(argv, io) {
     const line = parseCommandLine(argv, spec, true);

@@ -7,8 +7,7 @@ let installed = false;
  * Records the pid of every child this process starts through `node:child_process`, from the
  * moment `spawn` returns until its `exit` event. Those children belong to libuv: it reaps each
  * with `waitpid(pid, WNOHANG)` when SIGCHLD arrives, and if anyone else reaps one first its
- * `exit` event never comes and whoever awaits it hangs for good (reference/linux.md,
- * "Subreaper"). An init that reaps orphans must skip them, including children that library
+ * `exit` event never comes and whoever awaits it hangs for good (docs/linux.md#subreaper). An init that reaps orphans must skip them, including children that library
  * code (a backend's helper) starts, which is why this wraps the one method every
  * `child_process` API goes through (`ChildProcess.prototype.spawn`) rather than trusting a list.
  * Synchronous spawns (`spawnSync`, `execFileSync`) reap before they return and need no entry.

@@ -12,7 +12,7 @@ export interface Reaped {
 /**
  * Reaps the zombies among this process's children that `child_process` does not own: orphans
  * that reparented to us because we are PID 1 or a child subreaper. Never `waitpid(-1)` nor
- * `waitid(P_ALL)`: those would take libuv's children too (reference/linux.md, "Subreaper").
+ * `waitid(P_ALL)`: those would take libuv's children too (docs/linux.md#subreaper).
  */
 export class OrphanReaper {
   #listening = false;

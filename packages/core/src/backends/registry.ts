@@ -7,6 +7,7 @@ import type { Backend, BackendName } from '../backend.js';
 export const backendLoaders: Readonly<Record<BackendName, () => Promise<Backend>>> = {
   cgroup: async () => (await import('./cgroup/index.js')).cgroupBackend,
   contract: async () => (await import('./contract/index.js')).contractBackend,
+  job: async () => (await import('./job/index.js')).jobBackend,
   reaper: async () => (await import('./reaper/index.js')).reaperBackend,
   posix: async () => (await import('./posix/index.js')).posixBackend,
 };
