@@ -19,7 +19,9 @@ const held = new WeakMap<ChildProcess, Array<{ stream: Readable; listener: () =>
 /** Holds the readable pipes of `child` (call right after `spawn()` returns). */
 export function holdOutput(child: ChildProcess): void {
   const holds: Array<{ stream: Readable; listener: () => void }> = [];
-  for (const stream of child.stdio) {
+  // `stdio` is missing altogether when the spawn failed before the pipes existed (EMFILE): its
+  // 'error' is still to come, and spawnChild must get to listen for it.
+  for (const stream of child.stdio ?? []) {
     if (stream === null || stream === undefined || !('read' in stream) || !stream.readable) continue;
     const listener = () => undefined;
     stream.on('readable', listener);
