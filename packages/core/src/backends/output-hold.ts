@@ -19,8 +19,7 @@ const held = new WeakMap<ChildProcess, Array<{ stream: Readable; listener: () =>
 /** Holds the readable pipes of `child` (call right after `spawn()` returns). */
 export function holdOutput(child: ChildProcess): void {
   const holds: Array<{ stream: Readable; listener: () => void }> = [];
-  // `stdio` is missing altogether when the spawn failed before the pipes existed (EMFILE): its
-  // 'error' is still to come, and spawnChild must get to listen for it.
+  // A spawn that failed at once (EMFILE, say) has no stdio array: nothing to hold.
   for (const stream of child.stdio ?? []) {
     if (stream === null || stream === undefined || !('read' in stream) || !stream.readable) continue;
     const listener = () => undefined;

@@ -12,10 +12,10 @@ export function spawnChild(start: () => ChildProcess): Promise<ChildProcess> {
   let child: ChildProcess;
   try {
     child = start();
-    holdOutput(child);
   } catch (error) {
     return Promise.reject(new SpawnError(`could not start the leader: ${(error as Error).message}`, { cause: error }));
   }
+  holdOutput(child);
   return new Promise((resolve, reject) => {
     const onSpawn = () => {
       child.off('error', onError);
