@@ -3,7 +3,7 @@
 // fds, the cgroup directories under pg's base, zombie children of the supervisor, processes of
 // the trees still alive, V8 heap and RSS. Fails (exit 1) if any of them grows without bound:
 // the last quarter of the run above the second quarter (after warm-up) by more than a slack.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +53,28 @@ function countDirs(dir) {
   }
 }
 
+/**
+ * pg's spawner (a child of this process running `pg-helper --spawner`), if one runs: its open fds,
+ * resident memory and zombie children, sampled like the supervisor's own.
+ */
+function spawnerFigures() {
+  for (const task of readdirSync('/proc/self/task')) {
+    for (const pid of readFileSync(`/proc/self/task/${task}/children`, 'latin1').split(' ').filter(Boolean)) {
+      let cmdline;
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      } catch (error) {
+        if (error.code === 'ENOENT' || error.code === 'ESRCH') continue;
+        throw error;
+      }
+      if (!cmdline.split('\0').includes('--spawner')) continue;
+      const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+      return { spawnerFds: readdirSync(`/proc/${pid}/fd`).length, spawnerRssMB: rss === null ? 0 : Number(rss[1]) / 1024, spawnerZombies: zombieChildren(Number(pid)) };
+    }
+  }
+  return { spawnerFds: 0, spawnerRssMB: 0, spawnerZombies: 0 };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const token = newToken();
@@ -88,10 +110,11 @@ async function main() {
         leftover: findByToken(token).length,
         heapMB: mem.heapUsed / 2 ** 20,
         rssMB: mem.rss / 2 ** 20,
+        ...spawnerFigures(),
       });
       if (cycle % (every * 10) === 0 || cycle === 1) {
         const s = samples.at(-1);
-        console.log(`cycle ${String(cycle).padStart(6)}  fds ${s.fds}  cgroup dirs ${s.cgroupDirs}  zombies ${s.zombies}  leftover ${s.leftover}  heap ${s.heapMB.toFixed(1)} MB  rss ${s.rssMB.toFixed(1)} MB  (${((performance.now() - t0) / cycle).toFixed(1)} ms/cycle)`);
+        console.log(`cycle ${String(cycle).padStart(6)}  fds ${s.fds}  cgroup dirs ${s.cgroupDirs}  zombies ${s.zombies}  leftover ${s.leftover}  heap ${s.heapMB.toFixed(1)} MB  rss ${s.rssMB.toFixed(1)} MB  spawner fds ${s.spawnerFds} rss ${s.spawnerRssMB.toFixed(1)} MB  (${((performance.now() - t0) / cycle).toFixed(1)} ms/cycle)`);
       }
     }
   }
@@ -132,6 +155,9 @@ function judge(samples) {
     check('open fds of the supervisor', 'fds', 2),
     check('cgroup directories of this supervisor under the base', 'cgroupDirs', 0),
     check('zombie children of the supervisor', 'zombies', 2),
+    check("open fds of pg's spawner", 'spawnerFds', 0),
+    check("zombie children of pg's spawner", 'spawnerZombies', 2),
+    check("resident memory of pg's spawner", 'spawnerRssMB', 0.5, ' MB'),
     { what: 'processes of the trees left alive', ok: samples.at(-1).leftover === 0, figure: `last sample ${samples.at(-1).leftover}, max ${Math.max(...samples.map((s) => s.leftover))}` },
     { what: 'V8 heap after gc', ok: heapAfter <= heapBefore + 4, figure: `2nd quarter median ${heapBefore.toFixed(1)} MB, last quarter median ${heapAfter.toFixed(1)} MB (slack 4 MB)` },
     { what: 'RSS after gc', ok: rssAfter <= rssBefore * 1.25 + 8, figure: `first ${samples[0].rssMB.toFixed(1)} MB, 2nd quarter median ${rssBefore.toFixed(1)} MB, last quarter median ${rssAfter.toFixed(1)} MB (slack 25% + 8 MB)` },

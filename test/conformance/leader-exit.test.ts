@@ -8,16 +8,23 @@ forEachBackend('the leader', (backend) => {
     expect([group.leader!.exitCode, group.leader!.signalCode]).toEqual([7, null]);
   });
 
+  it("emits 'exit' with the code and signal, as a ChildProcess does", async () => {
+    const group = await start(backend, '/bin/sh', ['-c', 'exit 3']);
+    const event = new Promise<unknown[]>((resolve) => group.leader!.once('exit', (...args) => resolve(args)));
+    expect(await event).toEqual([3, null]);
+    expect(group.leader!.exitCode).toBe(3);
+  });
+
   it('reports the signal that killed the command', async () => {
     const group = await start(backend, '/bin/sh', ['-c', 'kill -USR1 $$']);
     expect(await group.leader!.exited).toEqual({ code: null, signal: 'SIGUSR1' });
   });
 
-  it("leader.process.kill('SIGTERM') reaches the command itself", async () => {
+  it("leader.kill('SIGTERM') reaches the command itself", async () => {
     const group = await start(backend, '/bin/sh', ['-c', 'trap "echo term \\$\\$" TERM; echo ready $$; while :; do sleep 0.1; done']);
     const [, pid] = await line(group, /^ready (\d+)$/);
     expect(Number(pid)).toBe(group.leader!.pid);
-    group.leader!.process.kill('SIGTERM');
+    expect(group.leader!.kill('SIGTERM')).toBe(true);
     await line(group, new RegExp(`^term ${pid}$`));
     expect(group.leader!.exitCode).toBe(null);
   });
@@ -33,7 +40,7 @@ forEachBackend('the leader', (backend) => {
 
   it("passes stdio and an extra fd through at the same numbers", async () => {
     const group = await start(backend, '/bin/sh', ['-c', 'echo out; echo extra >&3'], { stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
-    const extra = group.leader!.process.stdio[3] as NodeJS.ReadableStream;
+    const extra = group.leader!.stdio[3] as NodeJS.ReadableStream;
     let text = '';
     extra.setEncoding('utf8');
     extra.on('data', (chunk: string) => (text += chunk));

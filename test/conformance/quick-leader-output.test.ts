@@ -20,7 +20,7 @@ forEachBackend('the output of a leader that exits at once', (backend) => {
   it('reaches the caller on stdout and on an extra fd, spawn after spawn', async () => {
     for (let i = 0; i < 20; i++) {
       const group = await start(backend, '/bin/sh', ['-c', `echo out ${i}; echo extra ${i} >&3`], { stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
-      const extra = group.leader!.process.stdio[3] as NodeJS.ReadableStream;
+      const extra = group.leader!.stdio[3] as NodeJS.ReadableStream;
       const [out, fd3] = await Promise.all([readAll(group.leader!.stdout!), readAll(extra)]);
       expect({ out, fd3 }).toEqual({ out: `out ${i}\n`, fd3: `extra ${i}\n` });
       await group.empty;

@@ -1,4 +1,6 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { ProcessGroupError } from './errors/index.js';
 import type { Hold, SignalRound } from './rounds.js';
 
 /**
@@ -118,13 +120,22 @@ export interface GroupInfo {
 export interface BackendGroup {
   /** Stable, printable; `attach(id)` re-opens it. */
   readonly id: string;
-  /** Set when this process spawned the leader; undefined for an attached group. */
+  /**
+   * The leader, where this process spawned it as its own child (posix, contract, the cgroup
+   * pre-exec placement); undefined for an attached group and where `leader` is set.
+   */
   readonly child: ChildProcess | undefined;
   /**
-   * The command the user asked for, where `child` is not it (a helper process sits between):
-   * its pid, pidfd id and exit. Undefined when `child` is the leader itself.
+   * The command the user asked for, where no `ChildProcess` of this process is it (the spawner
+   * started it): its pid, stdio, exit and a kill. Undefined when `child` is the leader itself.
    */
   readonly leader?: LeaderHandle;
+  /**
+   * Settles if the process that held this group's lifeline (the pg-helper spawner) ends while the
+   * group lives: the group then no longer dies with its owner, and the leader's status may be
+   * unknown. Never settles otherwise.
+   */
+  readonly lost?: Promise<ProcessGroupError>;
   /**
    * Set for an attached group that pg did not create (a cgroup of a system service): says what
    * it is. `openGroup` refuses such a group unless `force` is given.
@@ -179,13 +190,20 @@ export interface BackendGroup {
   unref?(): void;
 }
 
-/** The command itself, where a helper process is the `ChildProcess` core holds. */
+/**
+ * The command itself where no `ChildProcess` of this process is it: the spawner (or a helper it
+ * started) created it. Carries what `group.leader` offers in place of a ChildProcess.
+ */
 export interface LeaderHandle {
   readonly pid: number;
-  /** Settles when the command has exited (reported by the helper, which reaps it). */
+  /** Settles when the command has exited (reported by whoever reaps it). Never rejects. */
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** This process's end of each 'pipe' entry of the leader's stdio (index = its fd), null elsewhere. */
+  readonly stdio: readonly (Readable | Writable | null)[];
   /** Send `signal` to the command itself (through its pidfd), SIGKILL and SIGSTOP included. */
   kill(signal: number): void;
+  /** Let this process exit while the command runs. */
+  unref(): void;
 }
 
 /**

@@ -31,4 +31,5 @@ export {
   RefusedGroupError,
   CgroupBackendError,
   ContractBackendError,
+  SpawnerLostError,
 } from './errors/index.js';

@@ -1,7 +1,7 @@
-import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member } from './backend.js';
+import type { Backend, BackendGroup, BackendName, Capabilities, GroupStats, Guarantees, Member, OwnerExitPolicy } from './backend.js';
 import { checkSignalAgainst } from './capabilities.js';
 import { delay } from './delay.js';
-import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, UnsupportedError } from './errors/index.js';
+import { GroupGoneError, InvalidOptionError, RefusedGroupError, UnstoppableGroupError, UnsupportedError, type ProcessGroupError } from './errors/index.js';
 import { killUntilEmpty, pollUntilEmpty, signalUntilNoneNew } from './group-loops.js';
 import { Leader } from './leader.js';
 import { releaseOutput } from './backends/output-hold.js';
@@ -41,6 +41,14 @@ export class ProcessGroup implements AsyncDisposable {
    * the backend can, and, for a spawned group, once the leader's exit has been collected.
    */
   readonly empty: Promise<void>;
+  /**
+   * Settles with a `SpawnerLostError` naming the pg-helper spawner if it ends (it was killed)
+   * while this group lives: the group no longer dies with its owner, and `leader`'s status may be
+   * unknown. pg then kills the group if it was spawned with `onOwnerExit: 'kill'` (it can still
+   * reach it), and the next `spawnGroup` starts a new spawner. Never settles otherwise, and never
+   * for groups the spawner did not start.
+   */
+  readonly spawnerLost: Promise<ProcessGroupError>;
 
   readonly #group: BackendGroup;
   readonly #can: Capabilities;
@@ -55,21 +63,21 @@ export class ProcessGroup implements AsyncDisposable {
   #wakePoll: (() => void) | undefined;
 
   /** @internal Use `spawnGroup` or `openGroup`. */
-  constructor(backend: Pick<Backend, 'name' | 'guarantees' | 'capabilities'>, group: BackendGroup) {
+  constructor(backend: Pick<Backend, 'name' | 'guarantees' | 'capabilities'>, group: BackendGroup, options: { onOwnerExit?: OwnerExitPolicy } = {}) {
     this.backend = backend.name;
     this.guarantees = backend.guarantees();
     this.#can = backend.capabilities();
     this.id = group.id;
     this.#group = group;
-    this.leader = group.child === undefined ? undefined : new Leader(group.child, group.leader);
+    this.leader = group.child === undefined && group.leader === undefined ? undefined : new Leader(group.child, group.leader);
     // Handed over now: the caller reads the leader's output from here on.
     if (group.child !== undefined) releaseOutput(group.child);
     // The leader's exit often empties the group: re-check soon rather than wait out the
     // rate limit of the backend's empty event (cgroup.events: ~12 ms).
     const leaderDone = this.leader?.exited.then(() => this.#kick());
-    // The ChildProcess (the leader, or the helper in front of it) is reaped by libuv: wait for
-    // that too, so that no zombie of ours outlives `empty`.
-    const childDone = group.child === undefined || group.leader === undefined ? undefined : reaped(group.child);
+    // A ChildProcess of ours is reaped by libuv: wait for that too, so that no zombie of ours
+    // outlives `empty`.
+    const childDone = group.child === undefined ? undefined : reaped(group.child);
     const emptied =
       group.watchEmpty !== undefined
         ? group.watchEmpty(this.#watch.signal)
@@ -78,6 +86,10 @@ export class ProcessGroup implements AsyncDisposable {
     // `empty` is observed by kill/stop/dispose; a caller who never awaits it must not see an
     // unhandled rejection, while one who does still gets the error.
     this.empty.catch(() => undefined);
+    this.spawnerLost = group.lost ?? new Promise(() => undefined);
+    // Its lifeline is gone: a group that was to die with its owner is killed now, while this
+    // process can still reach it, rather than left to outlive it.
+    if (options.onOwnerExit === 'kill') void this.spawnerLost.then(() => this.kill()).catch(() => undefined);
   }
 
   /** Whether the group has been seen empty and closed. */
@@ -160,7 +172,7 @@ export class ProcessGroup implements AsyncDisposable {
    * group that must outlive this process, spawn it with `onOwnerExit: 'keep'`.
    */
   unref(): void {
-    this.leader?.process.unref();
+    this.leader?.unref();
     this.#group.unref?.();
   }
 

@@ -37,7 +37,7 @@ export async function spawnGroup(file: string, args: readonly string[] = [], opt
     limits: o.limits,
     onOwnerExit,
   });
-  const group = new ProcessGroup(backend, inner);
+  const group = new ProcessGroup(backend, inner, { onOwnerExit });
   if (o.signal !== undefined) stopOnAbort(group, o.signal, o.stopTimeout);
   return group;
 }
@@ -59,7 +59,7 @@ function ownerExitPolicy(backend: Backend, asked: OwnerExitPolicy | undefined): 
   const can = backend.guarantees().diesWithOwner;
   if (asked === 'kill' && !can) {
     throw new UnsupportedError(
-      `the ${backend.name} backend cannot kill the group when its owner dies here (see guarantees.limits); use onOwnerExit: 'keep', or a backend that can (reaper, cgroup with the helper)`,
+      `the ${backend.name} backend cannot kill the group when its owner dies here (see guarantees.limits); use onOwnerExit: 'keep', or a backend that can (reaper, cgroup with pg-helper)`,
     );
   }
   return asked ?? (can ? 'kill' : 'keep');

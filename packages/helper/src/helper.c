@@ -1,19 +1,30 @@
 /*
- * pg-helper: a small process between a Node process (the "owner") and one command (the
- * "leader"). It starts the leader, reaps it (and, as a child subreaper, every orphan of its tree),
- * forwards signals to it, tells the owner on a control socket when the leader started and how it
- * ended, kills the whole group on request, and kills it when the owner dies, even by SIGKILL,
- * because the owner's end of the control socket then closes.
+ * pg-helper: a small process between a Node process (the "owner") and the commands it starts.
+ *
+ * Per-group mode: it starts one command (the "leader"), reaps it (and, as a child subreaper,
+ * every orphan of its tree), forwards signals to it, tells the owner on a control socket when the
+ * leader started and how it ended, and kills the whole group when the owner dies, even by
+ * SIGKILL, because the owner's end of the control socket then closes.
+ *
+ * Spawner mode (--spawner): one per owner process. It reads spawn requests (the leader's stdio
+ * fds passed with SCM_RIGHTS) from a SOCK_SEQPACKET socket, creates each leader itself (clone3
+ * with CLONE_INTO_CGROUP straight into its group's cgroup, or a plain fork), reports pid, pidfd
+ * id, exec failures and exit statuses on fd 1, and when the owner's end of the socket closes it
+ * kills every cgroup group that was not asked to be kept.
  *
  *   pg-helper [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]
- *             [--owner PID.TOKEN] [--name NAME] -- FILE [ARGS...]
+ *             [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]
+ *             [--name NAME] -- FILE [ARGS...]
+ *   pg-helper --spawner --control-fd N [--owner PID.TOKEN]
  *
- * Status lines on the control fd, one write(2) each: "started <pid> <pidfd id>",
- * "exec-failed <ERRNO>", "exit code <n>", "exit signal <n>", "error <text>".
- * Commands read from it: "kill". Protocol and exit statuses: packages/helper/README.md.
+ * Per-group status lines on the control fd, one write(2) each: "started <pid> <pidfd id>",
+ * "exec-failed <ERRNO>", "exit code <n>", "exit signal <n>", "error <text>". Nothing is read
+ * from it but its end: EOF means the owner is gone. Spawner requests and replies, and every exit
+ * status: packages/helper/README.md.
  *
- * C11, libc only, Linux. Kernel facts used here are in /work/shared/reference/linux.md and the
- * man pages named next to each call.
+ * C11, libc only, Linux. The kernel behaviour relied on here (subreapers, pidfds, clone3 into a
+ * cgroup, cgroup.kill and cgroup.events) is described in the repository's docs/linux.md; man
+ * pages are named next to each call.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,9 +42,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,7 +75,14 @@
 #define EXIT_HELPER 125 /* the helper itself failed before the leader ran (usage, a syscall) */
 #define EXIT_CLONE3 126 /* clone3 could not create the leader in the cgroup */
 #define EXIT_EXEC 127   /* execv of FILE failed */
-#define MAX_STOP_PASSES 1000
+/*
+ * The stop-then-kill walk (owner death without a cgroup) gives up stopping after this long and
+ * sends the SIGKILLs anyway. It mirrors core: HOLD_BOUND_MS in packages/core/src/group-loops.ts
+ * (the one bound of a hold) and STOPPED_STATES in packages/core/src/backends/reaper/
+ * reaper-group.ts (the states that count as not running, is_stopped_state here). Core does every
+ * kill while the owner lives; this copy exists because when the owner is dead, Node is gone too.
+ */
+#define STOP_BOUND_MS 1000
 
 /* struct clone_args up to .cgroup (CLONE_ARGS_SIZE_VER2, Linux 5.7): clone3(2). */
 struct clone_args_v2 {
@@ -71,6 +91,7 @@ struct clone_args_v2 {
 };
 
 static struct {
+	bool spawner; /* --spawner: serve spawn requests (spawner mode, below) */
 	bool subreaper, keep, forward_group;
 	bool signal_exit_code; /* end with 128+N, as a shell or tini, not by signal N itself */
 	long stop_after_leader_ms; /* -1: none given; else stop the rest this long after the leader */
@@ -84,9 +105,6 @@ static int keep_fds = 3;
 static int control = -1;        /* the control fd while the owner listens, else -1 */
 static bool stderr_held = true; /* fd 2 is still the caller's stderr */
 static bool owner_gone, owner_kill_done;
-static char line_buf[64];
-static size_t line_len;
-static bool line_overlong;
 
 static pid_t leader = -1;
 static int leader_pidfd = -1;
@@ -123,6 +141,7 @@ static const char *errno_name(int e, char buf[16])
 }
 
 static void note_owner_gone(void);
+static int ms_until(const struct timespec *t);
 
 /*
  * One status line on the control fd, in one write(2). A failed write means the owner's end is
@@ -184,8 +203,21 @@ static void deadline_in(struct timespec *t, long ms)
 static _Noreturn void usage(const char *problem)
 {
 	dprintf(STDERR_FILENO,
-		NAME ": %s\nusage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group]"
-		" [--stop-after-leader MS] [--signal-exit-code] [--cgroup DIR] [--owner PID.TOKEN] [--name NAME] -- FILE [ARGS...]\n",
+		NAME ": %s\n"
+		"usage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]\n"
+		"                 [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]\n"
+		"                 [--name NAME] -- FILE [ARGS...]\n"
+		"       " NAME " --spawner --control-fd N [--owner PID.TOKEN]\n"
+		"  --subreaper           adopt every orphan of the leader's tree; exit when no child is left\n"
+		"  --keep                when the owner goes away, leave the group running\n"
+		"  --control-fd N        the owner's socket (N >= 3); the caller's stdio is fds 0..N-1\n"
+		"  --forward leader|group  where forwarded signals go (default: leader)\n"
+		"  --cgroup DIR          create the leader in cgroup v2 directory DIR (clone3)\n"
+		"  --stop-after-leader MS  after the leader's exit, TERM the rest, KILL it MS ms later\n"
+		"  --signal-exit-code    end with 128+N when signal N killed the leader\n"
+		"  --owner PID.TOKEN, --name NAME  read by others from /proc/PID/cmdline only\n"
+		"  --spawner             serve spawn requests from the socket at --control-fd\n"
+		"See packages/helper/README.md.\n",
 		problem);
 	exit(EXIT_HELPER);
 }
@@ -265,14 +297,20 @@ static int proc_stat(pid_t pid, char *state, pid_t *ppid)
 	return 0;
 }
 
+/* Not running, so cannot fork: stopped, traced, zombie or dead (core's STOPPED_STATES). */
+static bool is_stopped_state(char state)
+{
+	return state == 'T' || state == 't' || state == 'Z' || state == 'X' || state == 'x';
+}
+
 /* ---------------------------------------------------------------- the leader */
 
 /*
- * In the child, between fork and exec: only async-signal-safe calls (signal-safety(7)). Every
+ * In a child, between fork and exec: only async-signal-safe calls (signal-safety(7)). Every
  * disposition back to default (an ignored signal would stay ignored across execve), the mask
- * cleared, then execv. On failure the errno goes up the CLOEXEC pipe.
+ * cleared.
  */
-static _Noreturn void exec_leader(int status_pipe)
+static void reset_signals(void)
 {
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
@@ -283,6 +321,12 @@ static _Noreturn void exec_leader(int status_pipe)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Then execv; on failure the errno goes up the CLOEXEC pipe. */
+static _Noreturn void exec_leader(int status_pipe)
+{
+	reset_signals();
 	execv(opt.command[0], opt.command);
 	int e = errno;
 	ssize_t w;
@@ -578,13 +622,15 @@ static void signal_descendants(int sig)
 /*
  * Without a cgroup there is no atomic kill: stop every descendant until a pass finds nobody new
  * and nobody running (a stopped process cannot fork), then SIGKILL them all (SIGKILL ends
- * stopped processes). Bounded: after MAX_STOP_PASSES passes the SIGKILLs go out anyway.
+ * stopped processes). Bounded: after STOP_BOUND_MS the SIGKILLs go out anyway.
  */
 static void stop_and_kill_descendants(void)
 {
 	struct members m = {0};
+	struct timespec deadline;
+	deadline_in(&deadline, STOP_BOUND_MS);
 	raise_fd_limit();
-	for (int pass = 0; pass < MAX_STOP_PASSES; pass++) {
+	for (;;) {
 		size_t known = m.n, running = 0;
 		walk_descendants(&m);
 		for (size_t i = 0; i < m.n; i++) {
@@ -592,7 +638,7 @@ static void stop_and_kill_descendants(void)
 			pid_t ppid;
 			if (m.v[i].pid == 0 || proc_stat(m.v[i].pid, &state, &ppid) < 0)
 				continue;
-			if (state == 'T' || state == 't' || state == 'Z' || state == 'X')
+			if (is_stopped_state(state))
 				continue;
 			if (send_signal(m.v[i].pidfd, m.v[i].pid, SIGSTOP) == 0)
 				running++;
@@ -601,7 +647,7 @@ static void stop_and_kill_descendants(void)
 			else
 				report("SIGSTOP %d", (int)m.v[i].pid);
 		}
-		if (m.n == known && running == 0)
+		if ((m.n == known && running == 0) || ms_until(&deadline) == 0)
 			break;
 		if (m.n == known) {
 			/* Only stops still in flight (or a task in D state): let them land. */
@@ -615,12 +661,12 @@ static void stop_and_kill_descendants(void)
 	members_free(&m);
 }
 
-/* cgroup.kill (Linux 5.14): SIGKILL to the whole cgroup, atomic against forks. */
-static int cgroup_kill(void)
+/* cgroup.kill (Linux 5.14) of `dir` (open as `dfd`): SIGKILL to the whole cgroup, atomic against forks. */
+static int cgroup_kill_at(int dfd, const char *dir)
 {
-	int fd = openat(cgroup_fd, "cgroup.kill", O_WRONLY | O_CLOEXEC);
+	int fd = openat(dfd, "cgroup.kill", O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
-		report("open %s/cgroup.kill", opt.cgroup_dir);
+		report("open %s/cgroup.kill", dir);
 		return -1;
 	}
 	ssize_t w;
@@ -628,31 +674,31 @@ static int cgroup_kill(void)
 		w = write(fd, "1", 1);
 	while (w < 0 && errno == EINTR);
 	if (w < 0)
-		report("write %s/cgroup.kill", opt.cgroup_dir);
+		report("write %s/cgroup.kill", dir);
 	close(fd);
 	return w < 0 ? -1 : 0;
 }
 
 /*
- * Kill the whole group: the "kill" command and the owner's death trigger it. With a cgroup,
- * cgroup.kill; if that fails (reported) or there is none, the stop-then-kill walk. The main loop
- * reaps what dies.
+ * Kill the whole group once the owner is gone (core does every kill while it lives). With a
+ * cgroup, cgroup.kill; if that fails (reported) or there is none, the stop-then-kill walk. The
+ * main loop reaps what dies.
  */
 static void kill_group(void)
 {
 	killing = true;
-	if (cgroup_fd >= 0 && cgroup_kill() == 0)
+	if (cgroup_fd >= 0 && cgroup_kill_at(cgroup_fd, opt.cgroup_dir) == 0)
 		return;
 	stop_and_kill_descendants();
 }
 
-/* "populated 0" in cgroup.events: nothing alive in the cgroup or below (zombies do not count). */
-static bool read_cgroup_empty(void)
+/* "populated 0" in `dir`/cgroup.events: nothing alive in the cgroup or below (zombies do not count). */
+static bool cgroup_empty_at(int dfd, const char *dir)
 {
 	char buf[256];
-	int fd = openat(cgroup_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	int fd = openat(dfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		report("open %s/cgroup.events", opt.cgroup_dir);
+		report("open %s/cgroup.events", dir);
 		return errno == ENOENT; /* the directory itself is gone */
 	}
 	ssize_t n;
@@ -660,7 +706,7 @@ static bool read_cgroup_empty(void)
 		n = read(fd, buf, sizeof buf - 1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		report("read %s/cgroup.events", opt.cgroup_dir);
+		report("read %s/cgroup.events", dir);
 	close(fd);
 	if (n <= 0)
 		return false;
@@ -668,18 +714,18 @@ static bool read_cgroup_empty(void)
 	return strstr(buf, "populated 0") != NULL;
 }
 
-/* rmdir the cgroup; EBUSY can linger a moment after the last task went (retried, bounded). */
-static void remove_cgroup(void)
+/* rmdir a cgroup; EBUSY can linger a moment after the last task went (retried, bounded). */
+static void remove_cgroup(const char *dir)
 {
 	for (int attempt = 0; attempt < 200; attempt++) {
-		if (rmdir(opt.cgroup_dir) == 0 || errno == ENOENT)
+		if (rmdir(dir) == 0 || errno == ENOENT)
 			return;
 		if (errno != EBUSY && errno != EINTR)
 			break;
 		struct timespec ms = {0, 10000000};
 		nanosleep(&ms, NULL);
 	}
-	report("rmdir %s", opt.cgroup_dir);
+	report("rmdir %s", dir);
 }
 
 /* ---------------------------------------------------------------- signals and the owner */
@@ -741,17 +787,10 @@ static void note_owner_gone(void)
 	control = -1;
 }
 
-static void run_command(const char *cmd)
-{
-	if (strcmp(cmd, "kill") == 0) {
-		kill_group();
-	} else {
-		errno = EINVAL;
-		report("unknown command '%.32s'", cmd);
-	}
-}
-
-/* Read commands; partial lines wait for the rest. EOF, a reset or an error: the owner is gone. */
+/*
+ * The owner sends nothing: only its end matters. EOF, a reset or an error means the owner is
+ * gone; stray bytes are read and dropped.
+ */
 static void read_control(void)
 {
 	char buf[256];
@@ -765,25 +804,6 @@ static void read_control(void)
 		if (n < 0 && errno != ECONNRESET)
 			report("read the control fd");
 		note_owner_gone();
-		return;
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] != '\n') {
-			if (line_len < sizeof line_buf - 1)
-				line_buf[line_len++] = buf[i];
-			else
-				line_overlong = true;
-			continue;
-		}
-		line_buf[line_len] = '\0';
-		if (line_overlong) {
-			errno = E2BIG;
-			report("command longer than %zu bytes", sizeof line_buf - 1);
-		} else {
-			run_command(line_buf);
-		}
-		line_len = 0;
-		line_overlong = false;
 	}
 }
 
@@ -837,6 +857,8 @@ static void parse_args(int argc, char **argv)
 		if (strcmp(a, "--") == 0) {
 			i++;
 			break;
+		} else if (strcmp(a, "--spawner") == 0) {
+			opt.spawner = true;
 		} else if (strcmp(a, "--subreaper") == 0) {
 			opt.subreaper = true;
 		} else if (strcmp(a, "--keep") == 0) {
@@ -876,6 +898,15 @@ static void parse_args(int argc, char **argv)
 			snprintf(msg, sizeof msg, "unknown option or missing value: '%.60s'", a);
 			usage(msg);
 		}
+	}
+	if (opt.spawner) {
+		if (i < argc)
+			usage("--spawner takes no command: it spawns what its requests name");
+		if (opt.control_fd < 0)
+			usage("--spawner needs --control-fd N (the request socket)");
+		if (opt.subreaper || opt.keep || opt.forward_group || opt.cgroup_dir != NULL || opt.stop_after_leader_ms >= 0 || opt.signal_exit_code)
+			usage("--spawner takes only --control-fd and --owner: the rest is per request");
+		return;
 	}
 	if (i > argc || strcmp(argv[i - 1], "--") != 0)
 		usage("missing '--' before FILE");
@@ -1029,7 +1060,7 @@ static bool finished(void)
 static void main_loop(int sfd)
 {
 	if (cgroup_fd >= 0)
-		cgroup_empty = read_cgroup_empty();
+		cgroup_empty = cgroup_empty_at(cgroup_fd, opt.cgroup_dir);
 	while (!finished()) {
 		if (owner_gone && !opt.keep && !owner_kill_done) {
 			owner_kill_done = true;
@@ -1077,7 +1108,581 @@ static void main_loop(int sfd)
 		if (inotify_at >= 0 && fds[inotify_at].revents)
 			drain_inotify();
 		if (cgroup_fd >= 0)
-			cgroup_empty = read_cgroup_empty();
+			cgroup_empty = cgroup_empty_at(cgroup_fd, opt.cgroup_dir);
+	}
+}
+
+/* ---------------------------------------------------------------- spawner mode */
+
+/*
+ * One spawner per owner process (--spawner). Requests arrive as SOCK_SEQPACKET messages on the
+ * --control-fd socket, one message per request, the leader's fds attached with SCM_RIGHTS;
+ * replies are text lines on fd 1 (a pipe the owner reads as a stream), each one write(2).
+ * The owner's end of the request socket is the lifeline: when it closes (the owner died, by
+ * any means), every cgroup group not marked keep is killed (cgroup.kill) and its directory
+ * removed, and the spawner exits. A reaper group's lifeline is not the spawner's: its pg-helper
+ * holds its own control socket to the owner. The protocol: packages/helper/README.md.
+ */
+#define SPAWN_MAX_FDS 64 /* fds one request may pass: the leader's fds up to 63 */
+#define OWNER_GONE_WAIT_MS 10000 /* how long killed groups may take to empty before rmdir */
+
+struct sgroup {
+	unsigned long long id; /* chosen by the owner */
+	pid_t pid;             /* the leader (or a reaper group's pg-helper); 0 once reaped */
+	bool keep;             /* survives the owner */
+	bool released;         /* the owner is done with it: no more reports, no kill */
+	char *cgroup;          /* the group's cgroup directory, NULL without one */
+};
+static struct sgroup *sgroups;
+static size_t n_sgroups, cap_sgroups;
+static int requests = -1; /* the request socket */
+static int devnull = -1;  /* /dev/null, for a leader's fds 0..2 that the request leaves out */
+
+/* A decoded "spawn" request; the strings point into the received message. */
+struct request {
+	unsigned long long id;
+	bool keep;
+	const char *cgroup, *cwd, *file; /* cgroup and cwd NULL when empty */
+	char **argv, **envp;
+	int fds[SPAWN_MAX_FDS], targets[SPAWN_MAX_FDS];
+	size_t nfds;
+};
+
+/* A step in the child that failed, sent up the exec status pipe. */
+struct child_failure {
+	int stage, err;
+};
+enum { STAGE_SETSID, STAGE_FDS, STAGE_CHDIR, STAGE_EXEC };
+static const char *const stage_names[] = {"setsid", "fds", "chdir", "exec"};
+
+static void reply_failed(unsigned long long id, const char *stage, int e)
+{
+	char name[16];
+	send_line("failed %llu %s %s", id, stage, errno_name(e, name));
+}
+
+static _Noreturn void child_fail(int status_pipe, int stage)
+{
+	struct child_failure f = {stage, errno};
+	ssize_t w;
+	do
+		w = write(status_pipe, &f, sizeof f);
+	while (w < 0 && errno == EINTR);
+	_exit(EXIT_EXEC);
+}
+
+/*
+ * The new leader, between clone and exec (async-signal-safe calls only): its own session (as
+ * every backend's leader: a terminal's signals reach the owner, never the members directly),
+ * the passed fds at their targets, /dev/null at 0..2 where the request has none (the spawner's
+ * own 0..2 must not leak), blocking stdio, the cwd, default signals, then execve.
+ */
+static _Noreturn void spawn_child(const struct request *r, int status_pipe)
+{
+	if (setsid() < 0)
+		child_fail(status_pipe, STAGE_SETSID);
+	/* First lift every fd above all targets, so no dup2 below overwrites one not yet placed. */
+	int high = 3;
+	for (size_t i = 0; i < r->nfds; i++)
+		if (r->targets[i] >= high)
+			high = r->targets[i] + 1;
+	int moved[SPAWN_MAX_FDS];
+	int pipe_fd = fcntl(status_pipe, F_DUPFD_CLOEXEC, high);
+	if (pipe_fd < 0)
+		child_fail(status_pipe, STAGE_FDS);
+	int null = fcntl(devnull, F_DUPFD_CLOEXEC, high);
+	if (null < 0)
+		child_fail(pipe_fd, STAGE_FDS);
+	for (size_t i = 0; i < r->nfds; i++)
+		if ((moved[i] = fcntl(r->fds[i], F_DUPFD_CLOEXEC, high)) < 0)
+			child_fail(pipe_fd, STAGE_FDS);
+	bool placed[3] = {false, false, false};
+	for (size_t i = 0; i < r->nfds; i++) {
+		if (dup2(moved[i], r->targets[i]) < 0) /* dup2 clears FD_CLOEXEC on the target */
+			child_fail(pipe_fd, STAGE_FDS);
+		if (r->targets[i] <= 2)
+			placed[r->targets[i]] = true;
+	}
+	for (int fd = 0; fd <= 2; fd++) {
+		if (!placed[fd] && dup2(null, fd) < 0)
+			child_fail(pipe_fd, STAGE_FDS);
+		/*
+		 * Node makes its end of a pipe O_NONBLOCK, and an inherited fd shares its file
+		 * description with the owner: a program expects blocking stdio, so clear it, as libuv
+		 * does for fds 0..2 of what it spawns.
+		 */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0 && (fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+			child_fail(pipe_fd, STAGE_FDS);
+	}
+	if (r->cwd != NULL && chdir(r->cwd) < 0)
+		child_fail(pipe_fd, STAGE_CHDIR);
+	reset_signals();
+	execve(r->file, r->argv, r->envp);
+	child_fail(pipe_fd, STAGE_EXEC);
+}
+
+/*
+ * Field 22 of /proc/PID/stat, the start time in clock ticks since boot: with the pid, the
+ * process's identity (a reaper group's id). Read while `pid` is our unreaped child, so it is
+ * there even if it has already exited. 0 when unreadable.
+ */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* the command name (field 2) may hold spaces and ')' */
+	for (int field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p == NULL ? 0 : strtoull(p + 1, NULL, 10);
+}
+
+static struct sgroup *sgroup_by_pid(pid_t pid)
+{
+	for (size_t i = 0; i < n_sgroups; i++)
+		if (sgroups[i].pid == pid)
+			return &sgroups[i];
+	return NULL;
+}
+
+static void sgroup_drop(struct sgroup *g)
+{
+	free(g->cgroup);
+	*g = sgroups[--n_sgroups];
+}
+
+static bool sgroup_add(const struct request *r, pid_t pid)
+{
+	char *cgroup = NULL;
+	if (r->cgroup != NULL && (cgroup = strdup(r->cgroup)) == NULL)
+		return false;
+	if (n_sgroups == cap_sgroups) {
+		size_t cap = cap_sgroups ? cap_sgroups * 2 : 16;
+		struct sgroup *v = realloc(sgroups, cap * sizeof *v);
+		if (v == NULL) {
+			free(cgroup);
+			return false;
+		}
+		sgroups = v;
+		cap_sgroups = cap;
+	}
+	sgroups[n_sgroups++] = (struct sgroup){.id = r->id, .pid = pid, .keep = r->keep, .cgroup = cgroup};
+	return true;
+}
+
+/*
+ * Create one leader: clone3(CLONE_INTO_CGROUP) into its cgroup (born inside: no migration, no
+ * window to fork outside; clone3(2)), else fork. fork-style, no CLONE_VM: the spawner is small,
+ * so copying its page tables is cheap, and CLONE_VM would need a per-architecture trampoline.
+ * The exec status pipe is close-on-exec: EOF means execve worked.
+ */
+static void serve_spawn(const struct request *r)
+{
+	int cgfd = -1;
+	if (r->cgroup != NULL && (cgfd = open(r->cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		reply_failed(r->id, "cgroup", errno);
+		return;
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		reply_failed(r->id, "pipe", errno);
+		if (cgfd >= 0)
+			close(cgfd);
+		return;
+	}
+	pid_t pid;
+	if (cgfd >= 0) {
+		struct clone_args_v2 args;
+		memset(&args, 0, sizeof args);
+		args.flags = PG_CLONE_INTO_CGROUP;
+		args.exit_signal = SIGCHLD;
+		args.cgroup = (uint64_t)cgfd;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	} else {
+		pid = fork();
+	}
+	if (pid == 0)
+		spawn_child(r, p[1]);
+	int e = errno;
+	if (cgfd >= 0)
+		close(cgfd);
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		reply_failed(r->id, cgfd >= 0 ? "clone3" : "fork", e);
+		return;
+	}
+	/* Our unreaped child: its pid cannot be recycled, so this pidfd is the leader's. */
+	int pidfd = pidfd_open(pid);
+	struct child_failure f;
+	ssize_t n;
+	do
+		n = read(p[0], &f, sizeof f);
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n == (ssize_t)sizeof f) {
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (pidfd >= 0)
+			close(pidfd);
+		reply_failed(r->id, f.stage >= 0 && f.stage <= STAGE_EXEC ? stage_names[f.stage] : "exec", f.err);
+		return;
+	}
+	unsigned long long id = pidfd_id(pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (!sgroup_add(r, pid)) {
+		/* Without an entry nothing would kill it when the owner dies: take it back. */
+		int status;
+		e = errno;
+		if (kill(pid, SIGKILL) < 0)
+			report("kill %d", (int)pid);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		reply_failed(r->id, "track", e);
+		return;
+	}
+	send_line("spawned %llu %d %llu %llu", r->id, (int)pid, id, start_time(pid));
+}
+
+static void serve_release(unsigned long long id)
+{
+	for (size_t i = 0; i < n_sgroups; i++) {
+		if (sgroups[i].id != id || sgroups[i].released)
+			continue;
+		if (sgroups[i].pid == 0)
+			sgroup_drop(&sgroups[i]);
+		else
+			sgroups[i].released = true;
+		return;
+	}
+}
+
+/* Reap every child that has ended and report each leader's status to the owner. */
+static void spawner_reap(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+		if (pid == 0)
+			return;
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				report("waitpid");
+			return;
+		}
+		struct sgroup *g = sgroup_by_pid(pid);
+		if (g == NULL)
+			continue;
+		g->pid = 0;
+		if (g->released) {
+			sgroup_drop(g);
+			continue;
+		}
+		if (WIFEXITED(status))
+			send_line("exit %llu code %d", g->id, WEXITSTATUS(status));
+		else if (WIFSIGNALED(status))
+			send_line("exit %llu signal %d", g->id, WTERMSIG(status));
+		/* Without a cgroup there is nothing left to kill for the owner: forget it now. */
+		if (g->cgroup == NULL)
+			sgroup_drop(g);
+	}
+}
+
+/* The next NUL-terminated field of a request, or NULL when the message ends first. */
+static char *next_field(char **cursor, const char *end)
+{
+	char *field = *cursor;
+	char *nul = field < end ? memchr(field, '\0', (size_t)(end - field)) : NULL;
+	if (nul == NULL)
+		return NULL;
+	*cursor = nul + 1;
+	return field;
+}
+
+static bool parse_ull(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* `count` fields into a NULL-terminated array (malloc'd; the strings stay in the message). */
+static char **field_list(char **cursor, const char *end, unsigned long long count)
+{
+	if (count > (unsigned long long)(end - *cursor))
+		return NULL; /* every field takes at least its NUL */
+	char **v = malloc(((size_t)count + 1) * sizeof *v);
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		if ((v[i] = next_field(cursor, end)) == NULL) {
+			free(v);
+			return NULL;
+		}
+	v[count] = NULL;
+	return v;
+}
+
+/*
+ * "spawn" ID FLAGS CGROUP CWD TARGETS FILE ARGC ARGV... ENVC ENV..., every field NUL-terminated;
+ * TARGETS lists, comma-separated, the leader's fd number for each passed fd in order.
+ */
+static bool parse_spawn(struct request *r, char *cursor, const char *end)
+{
+	char *flags = next_field(&cursor, end), *cgroup = next_field(&cursor, end);
+	char *cwd = next_field(&cursor, end), *targets = next_field(&cursor, end);
+	r->file = next_field(&cursor, end);
+	unsigned long long argc, envc;
+	if (flags == NULL || cgroup == NULL || cwd == NULL || targets == NULL || r->file == NULL || r->file[0] != '/' ||
+	    !parse_ull(next_field(&cursor, end), &argc) || (r->argv = field_list(&cursor, end, argc)) == NULL)
+		return false;
+	if (!parse_ull(next_field(&cursor, end), &envc) || (r->envp = field_list(&cursor, end, envc)) == NULL)
+		return false;
+	r->keep = strchr(flags, 'k') != NULL;
+	r->cgroup = cgroup[0] == '\0' ? NULL : cgroup;
+	r->cwd = cwd[0] == '\0' ? NULL : cwd;
+	size_t n = 0;
+	for (char *t = targets; *t != '\0'; n++) {
+		char *next;
+		long v = strtol(t, &next, 10);
+		if (next == t || v < 0 || v >= SPAWN_MAX_FDS || n >= r->nfds || (*next != ',' && *next != '\0'))
+			return false;
+		r->targets[n] = (int)v;
+		t = *next == ',' ? next + 1 : next;
+	}
+	return n == r->nfds;
+}
+
+/*
+ * The whole content of `fd` (a memfd, read from offset 0) in a malloc'd buffer, its length in
+ * `*len`; NULL on failure, with the errno in `*err` (reported).
+ */
+static char *read_whole_fd(int fd, ssize_t *len, int *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		*err = errno;
+		report("fstat the request fd %d", fd);
+		return NULL;
+	}
+	if (st.st_size <= 0 || st.st_size > (64 << 20)) {
+		*err = errno = E2BIG;
+		report("read a request of %lld bytes from fd %d", (long long)st.st_size, fd);
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size);
+	if (buf == NULL) {
+		*err = errno = ENOMEM;
+		report("allocate %lld bytes for a request", (long long)st.st_size);
+		return NULL;
+	}
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			*err = errno = k == 0 ? EIO : errno; /* EIO: shorter than fstat said */
+			report("read a request from fd %d", fd);
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)k;
+	}
+	*len = (ssize_t)got;
+	return buf;
+}
+
+/* One message from the request socket. EOF: the owner is gone. */
+static void spawner_read_request(void)
+{
+	/* With MSG_PEEK|MSG_TRUNC, recv returns the whole packet's length (unix(7)). */
+	ssize_t len = recv(requests, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (len <= 0) {
+		if (len < 0 && errno != ECONNRESET)
+			report("read the request socket");
+		note_owner_gone();
+		return;
+	}
+	char *buf = malloc((size_t)len);
+	if (buf == NULL) {
+		report("allocate %zd bytes for a request", len);
+		/* Still take the message off the socket (and close its fds), or it would come back forever. */
+	}
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int) * SPAWN_MAX_FDS)];
+	} cbuf;
+	char dummy;
+	struct iovec iov = {.iov_base = buf != NULL ? buf : &dummy, .iov_len = buf != NULL ? (size_t)len : 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.space, .msg_controllen = sizeof cbuf.space};
+	ssize_t n;
+	do
+		n = recvmsg(requests, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		report("recvmsg the request socket");
+		free(buf);
+		return;
+	}
+	struct request r;
+	memset(&r, 0, sizeof r);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < count; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (r.nfds < SPAWN_MAX_FDS)
+				r.fds[r.nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+	/*
+	 * "in-fd": a request too large for one message (the socket's send buffer, ~200 kB, against
+	 * ARG_MAX's 2 MB) comes whole in a memfd, passed as the last fd.
+	 */
+	if (buf != NULL && n > (ssize_t)sizeof "in-fd" && memcmp(buf, "in-fd", sizeof "in-fd") == 0 && r.nfds > 0) {
+		char *c = buf + sizeof "in-fd";
+		unsigned long long id;
+		bool has_id = parse_ull(next_field(&c, buf + n), &id);
+		int e = EINVAL;
+		char *whole = read_whole_fd(r.fds[--r.nfds], &n, &e);
+		close(r.fds[r.nfds]);
+		free(buf);
+		buf = whole;
+		if (buf == NULL) {
+			if (has_id)
+				reply_failed(id, "request", e);
+			for (size_t i = 0; i < r.nfds; i++)
+				close(r.fds[i]);
+			return;
+		}
+	}
+	char *cursor = buf, *end = buf + (buf != NULL ? n : 0);
+	char *verb = buf != NULL ? next_field(&cursor, end) : NULL;
+	bool known_id = parse_ull(next_field(&cursor, end), &r.id);
+	if (verb != NULL && known_id && strcmp(verb, "release") == 0) {
+		serve_release(r.id);
+	} else if (verb != NULL && known_id && strcmp(verb, "spawn") == 0) {
+		if (msg.msg_flags & MSG_CTRUNC)
+			reply_failed(r.id, "request", EMFILE); /* more fds than SPAWN_MAX_FDS, or no fd left here */
+		else if (!parse_spawn(&r, cursor, end))
+			reply_failed(r.id, "request", EINVAL);
+		else
+			serve_spawn(&r);
+	} else {
+		errno = EINVAL;
+		report("malformed request (%zd bytes)", n);
+		if (known_id)
+			reply_failed(r.id, "request", EINVAL);
+	}
+	for (size_t i = 0; i < r.nfds; i++)
+		close(r.fds[i]);
+	free(r.argv);
+	free(r.envp);
+	free(buf);
+}
+
+/*
+ * The owner is gone: cgroup.kill every group it did not ask to keep, wait (bounded) until each
+ * is empty, reaping the leaders meanwhile, remove their directories, and exit. Kept groups and
+ * reaper groups (whose pg-helper holds its own lifeline) are left as they are.
+ */
+static _Noreturn void spawner_owner_gone(void)
+{
+	struct timespec deadline;
+	deadline_in(&deadline, OWNER_GONE_WAIT_MS);
+	for (size_t i = 0; i < n_sgroups; i++) {
+		struct sgroup *g = &sgroups[i];
+		if (g->keep || g->released || g->cgroup == NULL)
+			continue;
+		int dfd = open(g->cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			if (errno != ENOENT)
+				report("open cgroup directory %s", g->cgroup);
+			continue;
+		}
+		if (cgroup_kill_at(dfd, g->cgroup) == 0) {
+			while (!cgroup_empty_at(dfd, g->cgroup) && ms_until(&deadline) > 0) {
+				spawner_reap();
+				struct timespec ms = {0, 1000000};
+				nanosleep(&ms, NULL);
+			}
+			spawner_reap();
+			remove_cgroup(g->cgroup);
+		}
+		close(dfd);
+	}
+	exit(0);
+}
+
+/* SIGCHLD reaps; every other signal is ignored: the spawner ends only with its owner. */
+static void spawner_signals(int sfd)
+{
+	bool reap = false;
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof si);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n != (ssize_t)sizeof si) {
+			report("read the signalfd");
+			break;
+		}
+		if (si.ssi_signo == SIGCHLD)
+			reap = true;
+	}
+	if (reap)
+		spawner_reap();
+}
+
+static _Noreturn void spawner_main(void)
+{
+	int sfd = setup_signals();
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		report("open /dev/null");
+		exit(EXIT_HELPER);
+	}
+	for (;;) {
+		if (owner_gone)
+			spawner_owner_gone();
+		struct pollfd fds[2] = {{.fd = sfd, .events = POLLIN}, {.fd = requests, .events = POLLIN}};
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			report("poll");
+			exit(EXIT_HELPER);
+		}
+		if (fds[0].revents)
+			spawner_signals(sfd);
+		if (fds[1].revents)
+			spawner_read_request();
 	}
 }
 
@@ -1085,6 +1690,17 @@ int main(int argc, char **argv)
 {
 	parse_args(argc, argv);
 	ensure_std_fds();
+	if (opt.spawner) {
+		if (fcntl(opt.control_fd, F_GETFD) < 0) {
+			report("use --control-fd %d", opt.control_fd);
+			exit(EXIT_HELPER);
+		}
+		cloexec_from(3);
+		requests = opt.control_fd;
+		control = STDOUT_FILENO; /* replies */
+		stderr_held = false;      /* a spawner stays quiet on the owner's stderr: it says "error" lines */
+		spawner_main();
+	}
 	if (opt.control_fd >= 0) {
 		if (fcntl(opt.control_fd, F_GETFD) < 0) {
 			report("use --control-fd %d", opt.control_fd);
@@ -1111,6 +1727,6 @@ int main(int argc, char **argv)
 
 	main_loop(sfd);
 	if (cgroup_fd >= 0 && owner_gone)
-		remove_cgroup();
+		remove_cgroup(opt.cgroup_dir);
 	exit_like_leader();
 }

@@ -10,3 +10,5 @@ export { findHelper, type FindHelperResult } from './find.js';
 export { startHelper, type HelperProcess, type HelperExit } from './start.js';
 export { HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
 export { parseHelperCmdline, type HelperCmdline } from './cmdline.js';
+export { spawnLeader, spawnerFor, closeSpawner, type SpawnLeaderOptions, type SpawnedLeader, type LeaderExitStatus } from './spawner/spawn-leader.js';
+export { startHelperInSpawner, type SpawnedHelper } from './spawner/group-helper.js';

@@ -1,16 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { expandStdio, helperArgs, HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
 import { HelperError } from './errors.js';
 import { findHelper } from './find.js';
-import { LineSplitter, parseStatusLine } from './protocol.js';
+import { watchStatus, type HelperExit } from './status.js';
 
-/** How a process ended: an exit code, or the signal that killed it. */
-export interface HelperExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { HelperExit } from './status.js';
 
 /** A running pg-helper and the leader it started. */
 export interface HelperProcess {
@@ -31,8 +26,6 @@ export interface HelperProcess {
   readonly exited: Promise<HelperExit>;
   /** The helper's `error` lines so far (a failed syscall it reported and survived). */
   readonly diagnostics: readonly string[];
-  /** Ask the helper to kill the whole group now. False when the control is already closed. */
-  requestKill(): boolean;
   /** Let this process exit while the helper runs (unrefs the child and the control socket). */
   unref(): void;
   /**
@@ -72,16 +65,8 @@ export async function startHelper(options: StartHelperOptions): Promise<HelperPr
 function connect(child: ChildProcess, controlFd: number, options: StartHelperOptions, path: string): Promise<HelperProcess> {
   // `stdio` is missing altogether when the spawn failed before the pipes existed (EMFILE).
   const control = (child.stdio?.[controlFd] ?? null) as Socket | null;
-  const diagnostics: string[] = [];
   let spawnError: Error | undefined;
-  let failure: HelperError | undefined;
-  let resolveLeader!: (exit: HelperExit) => void;
-  const leaderExit = new Promise<HelperExit>((resolve) => (resolveLeader = resolve));
   const exited = new Promise<HelperExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const controlClosed = control === null ? Promise.resolve() : once(control, 'close').then(() => undefined);
-  // Everything the helper said has been read only once its end is closed too.
-  const finished = Promise.all([exited, controlClosed]).then(([exit]) => exit);
-  void finished.then(resolveLeader);
 
   return new Promise<HelperProcess>((resolve, reject) => {
     let settled = false;
@@ -106,46 +91,11 @@ function connect(child: ChildProcess, controlFd: number, options: StartHelperOpt
       if (child.pid !== undefined) settle(new HelperError('pg-helper has no control socket', 'EHELPER'));
       return;
     }
-    control.on('error', () => {
-      // EPIPE or ECONNRESET once the helper is gone; 'close' follows and says the same.
-    });
-    control.setEncoding('utf8');
-    const lines = new LineSplitter();
-    control.on('data', (chunk: string) => {
-      for (const text of lines.push(chunk)) {
-        const line = parseStatusLine(text);
-        switch (line.kind) {
-          case 'started':
-            settle(handle(child, control, line.pid, line.pidfdId, leaderExit, exited, diagnostics));
-            break;
-          case 'exit':
-            resolveLeader({ code: line.code, signal: line.signal });
-            break;
-          case 'exec-failed':
-            failure = new HelperError(`cannot execute ${options.file}: ${line.code}`, line.code, { syscall: 'execv' });
-            break;
-          case 'clone3-failed': {
-            const unsupported = line.code === 'ENOSYS' || line.code === 'E2BIG' || line.code === 'EINVAL';
-            const message = `clone3 could not create ${options.file} in cgroup ${options.cgroupDir ?? '?'}: ${line.code}`;
-            failure = new HelperError(message, unsupported ? 'ECLONE3' : line.code, { syscall: 'clone3', errno: line.code });
-            break;
-          }
-          case 'error':
-            diagnostics.push(line.text);
-            break;
-          case 'unknown':
-            diagnostics.push(`unexpected line from pg-helper: ${line.line}`);
-            break;
-        }
-      }
-    });
-    void finished.then((exit) => {
-      if (settled) return;
-      if (failure !== undefined) return settle(failure);
-      const status = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
-      const said = diagnostics.length > 0 ? `: ${diagnostics.join('; ')}` : ' (see its stderr)';
-      settle(new HelperError(`pg-helper ended with ${status} before starting ${options.file}${said}`, 'EHELPER', { cause: spawnError }));
-    });
+    const status = watchStatus(control, exited, options, () => spawnError);
+    status.started.then(
+      ({ pid, pidfdId }) => settle(handle(child, control, pid, pidfdId, status.leaderExit, exited, status.diagnostics)),
+      (error: HelperError) => settle(error),
+    );
   });
 }
 
@@ -165,11 +115,6 @@ function handle(
     leaderExit,
     exited,
     diagnostics,
-    requestKill() {
-      if (control.destroyed || !control.writable) return false;
-      control.write('kill\n');
-      return true;
-    },
     unref() {
       child.unref();
       control.unref();

@@ -1,11 +1,12 @@
-// requestKill(): the whole group dies, escapers included, and the helper then exits.
+// The owner-death kill (closeControl(), as when the owner dies): the whole group dies, escapers
+// included, and the helper then exits. While the owner lives, core does every kill.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHelper } from '../src/index.js';
 import { alive, cleanup, collect, descendants, fixture, options, track, until } from './helpers.js';
 
 afterEach(cleanup);
 
-describe('requestKill', () => {
+describe('the owner-death kill', () => {
   it('kills setsid daemons, setpgid children, a stopped member and a forking loop (subreaper)', async () => {
     const h = track(await startHelper(options('/bin/sh', [fixture('hostile-tree.sh')], { subreaper: true, stdio: ['ignore', 'pipe', 'inherit'] })));
     const out = collect(h.child.stdout);
@@ -20,11 +21,10 @@ describe('requestKill', () => {
     }, 'the tree to spread out');
     const before = members();
 
-    expect(h.requestKill()).toBe(true);
+    h.closeControl();
     expect(await h.leaderExit).toEqual({ code: null, signal: 'SIGKILL' });
     expect(await h.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(before.filter(alive)).toEqual([]);
-    expect(h.requestKill()).toBe(false);
   });
 
   it('without a subreaper, kills the leader and what is still attached to it', async () => {
@@ -33,7 +33,7 @@ describe('requestKill', () => {
     await until(() => out.text() === 'ready\n', 'the tree');
     const before = descendants(h.child.pid as number);
     expect(before).toHaveLength(3);
-    h.requestKill();
+    h.closeControl();
     expect(await h.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await until(() => before.every((p) => !alive(p)), 'every member to die');
   });

@@ -16,7 +16,7 @@ export function repoRelative(text) {
 
 const CLI_START = 'pg command start-up → exit';
 const CLI_MEMORY = 'pg command peak memory (MB resident)';
-const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty', 'footprint (MB resident)', 'init start-up (unshare … INIT -- /bin/true)', CLI_START, CLI_MEMORY];
+const SCENARIOS = ['spawn → exit, isolated', 'spawn → exit, back-to-back', 'spawn echo hello → stdout read to the end', 'kill → empty', 'list members', 'SIGTERM, forking tree → empty', 'footprint (MB resident)', 'init start-up (unshare … INIT -- /bin/true)', CLI_START, CLI_MEMORY];
 
 /** Adds `stats`, `ratio` (median over the baseline's median at the same scenario and N). */
 export function annotate(rows) {
@@ -104,6 +104,7 @@ function linuxTargets(rows, { cgroupProbe, rawCgroup }) {
     out.push({ target: `kill ≤ 1.15× raw cgroup.kill with 0 survivors (N=${r.n})`, figure: `${ratio(r.ratio)} (${ms(r.stats.median)}), survivors ${range(r.survivors)}`, verdict });
   }
   out.push(...issueTargets(rows, find, rawCgroup));
+  out.push(...spawnerTargets(rows, find));
   const list = find('list members', 'pg cgroup members()', 1000);
   if (list) {
     out.push({
@@ -159,6 +160,24 @@ function issueTargets(rows, find, rawCgroup) {
     const start = find('init start-up (unshare … INIT -- /bin/true)', 'pg init (pg-helper, through the pg command)');
     judge('pg init as PID 1 ≤ 5 MB resident one second in (issue 13)', `${init.stats.median.toFixed(1)} MB (${peers.join(', ') || 'no peer installed'}); start-up ${start ? ms(start.stats.median) : '–'}`, init.stats.median <= 5, `${init.stats.median.toFixed(1)} MB`);
   } else none('pg init as PID 1 ≤ 5 MB (issue 13)', init?.skipped ?? 'needs root and unshare');
+  return out;
+}
+
+/** The targets of issue 21, the per-owner spawner: ratios to a plain spawn in the same run. */
+function spawnerTargets(rows, find) {
+  const out = [];
+  const judge = (target, row, limit, extra = '') => {
+    if (!row || !row.stats.n) return out.push({ target, figure: '–', verdict: 'not measured: no row (backend unavailable?)' });
+    out.push({ target, figure: `${ratio(row.ratio)} (${ms(row.stats.median)})${extra}`, verdict: row.ratio <= limit ? 'met' : `not met: ${ratio(row.ratio)}` });
+  };
+  judge('cgroup spawn → leader exit, back-to-back ≤ 0.7× (issue 21)', find('spawn → exit, back-to-back', 'pg cgroup → leader exit'), 0.7);
+  judge('cgroup whole life (spawn → empty → directory removed) ≤ 0.8× (issue 21)', find('spawn → exit, back-to-back', 'pg cgroup → empty, cleaned up'), 0.8);
+  judge('cgroup spawn → leader exit after a quiet spell ≤ 0.8× (issue 21)', find('spawn → exit, isolated', 'pg cgroup → leader exit'), 0.8);
+  judge('spawn echo hello, stdout read to the end ≤ 0.8× (issue 21, cgroup)', find('spawn echo hello → stdout read to the end', 'pg cgroup + leader.stdout'), 0.8);
+  judge('reaper spawn → leader exit ≤ 1.0× (issue 21; measured as root: the same code path as uid 65534)', find('spawn → exit, back-to-back', 'pg reaper → leader exit'), 1.0);
+  const rss = find('footprint (MB resident)', 'pg-helper spawner with 100 live cgroup groups', 100);
+  if (rss?.stats.n) out.push({ target: 'spawner resident memory with 100 live groups ≤ 2 MB (issue 21)', figure: `${rss.stats.median.toFixed(2)} MB`, verdict: rss.stats.median <= 2 ? 'met' : `not met: ${rss.stats.median.toFixed(2)} MB` });
+  else out.push({ target: 'spawner resident memory with 100 live groups ≤ 2 MB (issue 21)', figure: '–', verdict: 'not measured (footprint not run, or no cgroup backend)' });
   return out;
 }
 
@@ -249,24 +268,28 @@ export function analysis(rows) {
   const med = (scenario, method, n) => rows.find((r) => r.scenario === scenario && r.method === method && (n === undefined || r.n === n))?.stats.median;
   for (const regime of ['isolated', 'back-to-back']) {
     const s = `spawn → exit, ${regime}`;
-    const [plain, rawSh, rawClone3, spawned, leader, empty] = [
+    const [plain, rawSh, rawClone3, rawSpawner, spawned, leader, empty] = [
       med(s, 'child_process.spawn'),
       med(s, 'raw cgroup (mkdir, sh pre-exec, rmdir)'),
       med(s, 'raw clone3 (mkdir, pg-helper --cgroup, rmdir)'),
+      med(s, 'raw spawner clone3 (mkdir, spawnLeader, rmdir)'),
       med(s, 'pg cgroup: spawnGroup() resolved (part of the above)'),
       med(s, 'pg cgroup → leader exit'),
       med(s, 'pg cgroup → empty, cleaned up'),
     ];
     if ([plain, spawned, leader, empty].some((x) => x === undefined)) continue;
-    const raw = rawClone3 ?? rawSh;
+    const raw = rawSpawner ?? rawClone3 ?? rawSh;
     out.push(
-      `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}.` +
+      `**Where spawn time goes (${regime}, medians).** Plain spawn → exit ${ms(plain)}: Node forks itself (a large process) and the child execs.` +
         (rawSh === undefined ? '' : ` The pre-exec path (mkdir, \`/bin/sh\` writing \`cgroup.procs\`, rmdir) ${ms(rawSh)}: the migration waits for an RCU grace period after a quiet spell.`) +
         (rawClone3 === undefined
           ? ''
-          : ` The clone3 path (mkdir, pg-helper creating \`/bin/true\` inside the cgroup with \`CLONE_INTO_CGROUP\`, rmdir) ${ms(rawClone3)}: no migration, but Node forks and execs the helper (with its control socket, a second stdio pipe) and the helper forks and execs the command, so it pays a socket and one more exec than a plain spawn (the helper is linked statically, which halves its exec). This floor is ${(rawClone3 / plain).toFixed(2)}× a plain spawn: no pg built on a helper per group can be below it; the targets above it need a helper that outlives groups (a spawner started once, forking each group's helper from a small process and receiving the stdio fds over its socket), which would no longer give each group a ChildProcess of its own.`) +
-        ` pg's cgroup backend to the leader's exit: ${ms(leader)}${raw === undefined ? '' : `, ${ms(leader - raw)} over the raw path it uses`}; \`spawnGroup()\` alone resolves after ${ms(spawned)} (group directory, helper start, its \`started\` line with the leader's pid and pidfd id, a pidfd for the leader). ` +
-        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg re-reads \`cgroup.events\` right after the leader's exit (and every millisecond for a short window), and otherwise takes pg-helper's exit as the event (the helper watches the file itself and exits once the group is empty; pg starts an inotify watch of its own only if the helper dies first), waits for libuv to reap the helper, then removes the directory.`,
+          : ` A pg-helper exec'd per group (mkdir, \`pg-helper --cgroup\` creating \`/bin/true\` with \`CLONE_INTO_CGROUP\`, rmdir; pg's path before the spawner) ${ms(rawClone3)}, ${(rawClone3 / plain).toFixed(2)}× a plain spawn: Node's fork plus a second exec.`) +
+        (rawSpawner === undefined
+          ? ''
+          : ` This process's spawner creating \`/bin/true\` in a fresh cgroup (mkdir, one request over its socket, \`clone3\` of a small process, rmdir) ${ms(rawSpawner)}, ${(rawSpawner / plain).toFixed(2)}× a plain spawn: no fork of Node at all.`) +
+        ` pg's cgroup backend to the leader's exit: ${ms(leader)}${raw === undefined ? '' : `, ${ms(leader - raw)} over the raw path it uses`}; \`spawnGroup()\` alone resolves after ${ms(spawned)} (group directory, the spawner's \`spawned\` reply with the leader's pid and pidfd id, a pidfd for the leader). ` +
+        `From the leader's exit to \`empty\`: ${ms(empty - leader)}: pg re-reads \`cgroup.events\` right after the leader's exit (and on a short timer: the inotify notification is rate-limited), then removes the directory and tells the spawner to forget the group.`,
     );
   }
   for (const n of [10, 100, 1000]) {

@@ -1,4 +1,5 @@
-// Footprints: the resident memory of pg-helper for one reaper group, and of an init as PID 1 of a
+// Footprints: the resident memory of pg-helper for one reaper group, of the per-owner spawner
+// holding 100 live cgroup groups, and of an init as PID 1 of a
 // new pid namespace one second after it started (pg init, which the committed `pg` command runs
 // as pg-helper, the Node init it falls back to, and Debian's tini, dumb-init and catatonit), with
 // the start-up of each: `unshare --pid --fork --mount-proc INIT -- /bin/true`, wall time.
@@ -16,6 +17,12 @@ const run = promisify(execFile);
 const UNSHARE = '/usr/bin/unshare';
 const PG_BIN = fileURLToPath(new URL('../../../packages/cli/bin/pg', import.meta.url));
 const PG_MAIN = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
+
+/** The parent of `pid`, from /proc/PID/stat (field 4, after the command name). */
+function parentOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
 
 /** VmRSS of `pid` in kB, from /proc/PID/status. */
 function rssKb(pid) {
@@ -44,10 +51,25 @@ export async function footprintScenario({ backends }) {
     for (let i = 0; i < 5; i++) {
       const group = await spawnGroup('/bin/sleep', ['1000'], { backend: 'reaper', stdio: 'ignore' });
       await sleep(200);
-      samples.push(rssKb(group.leader.process.pid) / 1024);
+      // The per-group helper is the leader's parent (the spawner started it).
+      samples.push(rssKb(parentOf(group.leader.pid)) / 1024);
       await group.kill();
     }
     rows.push({ scenario: 'footprint (MB resident)', n: 1, method: 'pg-helper per reaper group', samples, unit: 'MB' });
+  }
+  if (backends.includes('cgroup')) {
+    // The per-owner spawner holding 100 live cgroup groups (it is each leader's parent).
+    const samples = [];
+    for (let i = 0; i < 3; i++) {
+      const groups = [];
+      for (let k = 0; k < 100; k++) groups.push(await spawnGroup('/bin/sleep', ['1000'], { backend: 'cgroup', stdio: 'ignore' }));
+      await sleep(200);
+      const spawner = parentOf(groups[0].leader.pid);
+      const cmd = readFileSync(`/proc/${spawner}/cmdline`, 'latin1');
+      samples.push(cmd.includes('--spawner') ? rssKb(spawner) / 1024 : NaN);
+      await Promise.all(groups.map((g) => g.kill()));
+    }
+    rows.push({ scenario: 'footprint (MB resident)', n: 100, method: 'pg-helper spawner with 100 live cgroup groups', samples, unit: 'MB' });
   }
   const root = process.geteuid?.() === 0 && existsSync(UNSHARE);
   for (const init of inits()) {

@@ -12,11 +12,58 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { spawnGroup } from '@pg/core';
-import { findHelper } from '@pg/helper';
+import { findHelper, spawnLeader } from '@pg/helper';
 import { RawCgroup } from '../lib/cgroup-raw.mjs';
 import { now } from '../lib/trial.mjs';
 
 const TRUE = '/bin/true';
+
+/**
+ * `echo hello` with its stdout read to the end, plain spawn against pg on each Linux backend
+ * where pg's spawner starts the leader (its stdout a pipe passed over the spawner's socket and
+ * read through a net.Socket), interleaved round-robin.
+ */
+export async function echoScenario({ backends, reps }) {
+  const read = async (stream) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    for await (const chunk of stream) text += chunk;
+    if (text !== 'hello\n') throw new Error(`read ${JSON.stringify(text)}, expected "hello\\n"`);
+  };
+  const methods = [
+    {
+      method: 'child_process.spawn + child.stdout',
+      baseline: true,
+      async run() {
+        const t0 = now();
+        const child = spawn('/bin/echo', ['hello'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        await Promise.all([read(child.stdout), once(child, 'exit')]);
+        return now() - t0;
+      },
+    },
+    ...backends
+      .filter((b) => b === 'cgroup' || b === 'reaper')
+      .map((backend) => ({
+        method: `pg ${backend} + leader.stdout`,
+        async run() {
+          const t0 = now();
+          const group = await spawnGroup('/bin/echo', ['hello'], { backend, stdio: ['ignore', 'pipe', 'ignore'] });
+          await Promise.all([read(group.leader.stdout), group.leader.exited]);
+          const t = now() - t0;
+          await group.empty;
+          return t;
+        },
+      })),
+  ];
+  const samples = methods.map(() => []);
+  for (let i = 0; i < reps + 10; i++) {
+    for (const [k, m] of methods.entries()) {
+      const t = await m.run();
+      if (i >= 10) samples[k].push(t);
+    }
+  }
+  return methods.map((m, k) => ({ scenario: 'spawn echo hello → stdout read to the end', n: 1, method: m.method, baseline: m.baseline, samples: samples[k] }));
+}
 
 /** Returns rows: { scenario, method, samples, baseline? }, for both regimes. */
 export async function spawnScenario({ backends, rawCgroup, reps }) {
@@ -84,6 +131,22 @@ function spawnMethods(backends, rawCgroup) {
     });
   }
   const helper = findHelper();
+  if (rawCgroup.ok && helper.ok) {
+    // The floor of pg's clone3 placement: this process's spawner creates /bin/true inside a
+    // fresh cgroup (no pg around it).
+    methods.push({
+      method: 'raw spawner clone3 (mkdir, spawnLeader, rmdir)',
+      async run() {
+        const t0 = now();
+        const cg = new RawCgroup();
+        const leader = await spawnLeader({ file: TRUE, args: [], stdio: 'ignore', keep: false, cgroupDir: cg.dir, helperPath: helper.path });
+        await leader.exited;
+        leader.release();
+        cg.remove();
+        return [now() - t0];
+      },
+    });
+  }
   if (rawCgroup.ok && helper.ok) {
     // The floor of the clone3 placement: pg-helper creates /bin/true inside a fresh cgroup, no pg.
     methods.push({

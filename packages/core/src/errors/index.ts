@@ -9,3 +9,4 @@ export { UnstoppableGroupError } from './unstoppable-group-error.js';
 export { RefusedGroupError } from './refused-group-error.js';
 export { CgroupBackendError } from './cgroup-backend-error.js';
 export { ContractBackendError } from './contract-backend-error.js';
+export { SpawnerLostError } from './spawner-lost-error.js';

@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { Cgroup, CgroupError, readCpuStat, readMemoryCurrent, readPidsCurrent, removeBaseIfEmpty, signalPass, type GroupBase } from '@pg/cgroup';
 import type { Pidfd } from '@pg/pidfd';
-import type { HelperProcess } from '@pg/helper';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
 import type { Hold, SignalRound } from '../../rounds.js';
-import { GroupGoneError } from '../../errors/index.js';
+import { GroupGoneError, type ProcessGroupError } from '../../errors/index.js';
 import { toCoreError } from './errors.js';
 import { madeByPg } from './locate.js';
 import { describeMembers } from './members.js';
@@ -19,9 +18,12 @@ export class CgroupGroup implements BackendGroup {
   readonly id: string;
   readonly child: ChildProcess | undefined;
   readonly foreign: string | undefined;
-  /** The command, when pg-helper stands in front of it (`child` is then the helper). */
+  /** The command, when the spawner created it (`child` is then undefined). */
   readonly leader: LeaderHandle | undefined;
-  readonly #helper: HelperProcess | undefined;
+  /** Settles if the spawner that holds this group's lifeline ends first. */
+  readonly lost: Promise<ProcessGroupError> | undefined;
+  /** Tells the spawner this process is done with the group. */
+  readonly #release: (() => void) | undefined;
   readonly #group: Cgroup;
   readonly #base: GroupBase | undefined;
   /** The leader, tracked by pidfd: a signal to it can never reach a recycled pid. */
@@ -32,14 +34,20 @@ export class CgroupGroup implements BackendGroup {
   constructor(
     id: string,
     group: Cgroup,
-    options: { child?: ChildProcess; leader?: Pidfd; base?: GroupBase; helper?: { process: HelperProcess; leader: LeaderHandle } } = {},
+    options: {
+      child?: ChildProcess;
+      leader?: Pidfd;
+      base?: GroupBase;
+      spawned?: { leader: LeaderHandle & { lost: Promise<ProcessGroupError> }; release(): void };
+    } = {},
   ) {
     this.id = id;
     this.#group = group;
-    this.child = options.helper?.process.child ?? options.child;
+    this.child = options.child;
     this.#leader = options.leader;
-    this.#helper = options.helper?.process;
-    this.leader = options.helper?.leader;
+    this.leader = options.spawned?.leader;
+    this.lost = options.spawned?.leader.lost;
+    this.#release = options.spawned?.release;
     this.#base = options.base;
     this.foreign = madeByPg(group.dir) ? undefined : `${group.dir} is a cgroup pg did not create`;
   }
@@ -113,21 +121,25 @@ export class CgroupGroup implements BackendGroup {
   }
 
   /**
-   * `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts).
-   * With pg-helper in front of the leader, the helper's exit is the event (it watches the file
-   * itself and exits once the group is empty): no watch of this process's own unless the helper
-   * ends while members remain (it was killed).
+   * `populated 0` in cgroup.events, seen through inotify (plus the short re-reads `kick` starts,
+   * which core asks for when the leader exits or after a kill: the notification is rate-limited).
    */
   async watchEmpty(abort: AbortSignal): Promise<void> {
-    const wait = this.#group.waitUntilEmpty({ signal: abort, ...(this.#helper === undefined ? {} : { watchAfter: this.#helper.exited }) });
-    this.#kick = wait.kick;
-    try {
-      await wait;
-    } catch (error) {
-      if (abort.aborted) return;
-      throw this.#wrap(error, 'watching');
-    } finally {
-      this.#kick = undefined;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
+      const watch = this.#group.waitUntilEmpty({ signal: abort });
+      this.#kick = watch.kick;
+      try {
+        await watch;
+        return;
+      } catch (error) {
+        if (abort.aborted) return;
+        // Out of fds (this process or the system): the watch could not start or read. The group
+        // lives on regardless; try again shortly rather than fail `empty` (fds come back).
+        if (!(CgroupError.isInstance(error) && (error.code === 'EMFILE' || error.code === 'ENFILE'))) throw this.#wrap(error, 'watching');
+      } finally {
+        this.#kick = undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -139,10 +151,8 @@ export class CgroupGroup implements BackendGroup {
     this.#kick?.();
   }
 
-  /** Let this process exit while the group runs on: the helper's control socket too. */
-  unref(): void {
-    this.#helper?.unref();
-  }
+  /** Let this process exit while the group runs on (the leader's handle is unref'd by core). */
+  unref(): void {}
 
   async stats(): Promise<GroupStats> {
     try {
@@ -164,6 +174,7 @@ export class CgroupGroup implements BackendGroup {
     if (this.#closed) return;
     this.#closed = true;
     this.#leader?.close();
+    this.#release?.();
     if (!madeByPg(this.#group.dir)) return;
     try {
       await this.#group.remove();

@@ -19,12 +19,12 @@ export const cgroupGuarantees: Guarantees = Object.freeze({
   ]),
 });
 
-/** With pg-helper placing leaders (clone3) and holding the lifeline: the group dies with its owner. */
+/** With the pg-helper spawner placing leaders (clone3) and holding the lifeline: the group dies with its owner. */
 export const cgroupGuaranteesWithHelper: Guarantees = Object.freeze({
   ...cgroupGuarantees,
   diesWithOwner: true,
   limits: Object.freeze([
     ...cgroupGuarantees.limits,
-    'leader.process is pg-helper, outside the group: it shares the command\'s stdio, forwards the signals it receives to it and ends with its status. If pg-helper itself is SIGKILLed, the group no longer dies with its owner.',
+    'The leader is created by this process\'s pg-helper spawner, outside the group, so it is not a ChildProcess of this process: group.leader gives its pid, streams (pipes), exit and kill, but no IPC channel. If the spawner itself is SIGKILLed, its groups no longer die with their owner: each says so (spawnerLost), pg kills those spawned with onOwnerExit \'kill\', and the next spawnGroup starts a new spawner.',
   ]),
 });

@@ -6,7 +6,7 @@ import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from 
 import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
 import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
-import { detectPlacement, spawnThroughHelper, type Placement } from './helper-placement.js';
+import { detectPlacement, spawnThroughSpawner, type Placement } from './helper-placement.js';
 import { dirOfId, forgetGroupBase, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
 import { ownerAlive, ownIdentity } from '../owner.js';
@@ -68,7 +68,7 @@ function createCgroupBackend(): Backend {
     }
     const how =
       placement.kind === 'clone3'
-        ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by pg-helper, which kills the group if its owner dies'
+        ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by the pg-helper spawner, which kills the group if its owner dies'
         : `leaders placed by a pre-exec step, and groups do not die with their owner: ${placement.why}`;
     return { backend: 'cgroup', available: true, reason: `${base.reason}; ${how}` };
   },
@@ -77,8 +77,8 @@ function createCgroupBackend(): Backend {
   guarantees: () => (placement?.kind === 'clone3' ? cgroupGuaranteesWithHelper : cgroupGuarantees),
 
   /**
-   * An IPC channel where Node spawns the leader itself (the pre-exec placement), not where
-   * pg-helper does (clone3): it would end in the helper. Limits where the base's parent offers
+   * An IPC channel where Node spawns the leader itself (the pre-exec placement), not where the
+   * pg-helper spawner does (clone3): Node sets its channel up only for its own children. Limits where the base's parent offers
    * the controller (its `cgroup.controllers`), read now: delegation can change.
    */
   capabilities(): Capabilities {
@@ -95,7 +95,7 @@ function createCgroupBackend(): Backend {
     const limits = (['pids', 'memory'] as const).filter((key) => offered.includes(key)) satisfies (keyof GroupLimits)[];
     return {
       ipc: !viaHelper,
-      ...(viaHelper ? { ipcNote: 'pg-helper creates the leader with clone3, so the channel would end in the helper' } : {}),
+      ...(viaHelper ? { ipcNote: 'the pg-helper spawner creates the leader with clone3, and a Node IPC channel cannot be passed to a process Node does not spawn' } : {}),
       limits,
       ...(limits.length < 2
         ? { limitsNote: `${found.ok ? found.base.parentDir : 'the parent cgroup'} offers ${offered.length === 0 ? 'no controllers' : `the controllers ${offered.join(' ')}`}; a limit needs its controller (pids, memory) delegated there` }
@@ -131,7 +131,7 @@ function createCgroupBackend(): Backend {
         applyLimits(base, group, { ...(limits.pids === undefined ? {} : { pidsMax: limits.pids }), ...(limits.memory === undefined ? {} : { memoryMax: limits.memory }) });
       }
       if (placement?.kind === 'clone3') {
-        return new CgroupGroup(id, group, { base, helper: await spawnThroughHelper(group, request, placement.helperPath) });
+        return new CgroupGroup(id, group, { base, spawned: await spawnThroughSpawner(group, request, placement.helperPath) });
       }
       const { child, leader } = await spawnPlaced(group, request);
       return new CgroupGroup(id, group, { child, leader, base });

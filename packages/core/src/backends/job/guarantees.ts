@@ -18,7 +18,7 @@ export const jobGuarantees: Guarantees = Object.freeze({
     'A member can leave only by asking a process outside the job (a service, the Task Scheduler, WMI) to start something; the job never allows breakaway.',
     'Members show their command line where Windows gives it to this process (NtQueryInformationProcess, Windows 8.1 and later), else the executable name.',
     'limits.pids and limits.memory are the job\'s active-process and job-memory limits; stats() gives the process count and CPU time from the job\'s accounting.',
-    'The leader is created with CreateProcessW, not libuv: stdio entries are "pipe", "inherit" or "ignore" (no streams, fds beyond 2 or IPC channel), and `leader.process` is a ChildProcess-like object (pid, stdio streams, exitCode, signalCode, kill, the exit event), not a libuv ChildProcess.',
+    'The leader is created with CreateProcessW, not libuv: stdio entries are "pipe", "inherit" or "ignore" (no streams, fds beyond 2 or IPC channel), and `group.leader` (pid, stdio streams, exitCode, signalCode, kill, the exit event) is served by a ChildProcess-like object, not a libuv ChildProcess.',
     'Under Wine (how this backend is tested here) limits are accepted but not enforced, accounting CPU times read 0, console control events cannot be delivered and some completion-port messages are skipped: those behaviours are written against the Windows documentation and have not yet run on Windows.',
   ]),
 });

@@ -1,7 +1,6 @@
-import { findHelper, HelperError, startHelper, type HelperProcess } from '@pg/helper';
-import { leaderHandle, startFailure } from '../helper-leader.js';
+import { findHelper, HelperError, startHelperInSpawner, type SpawnedHelper } from '@pg/helper';
+import { helperLeaderHandle, startFailure } from '../helper-leader.js';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
-import { readStat } from '@pg/procfs';
 import type { Backend, BackendGroup, Capabilities, GroupInfo, ProbeResult, SpawnRequest } from '../../backend.js';
 import { InvalidOptionError, SpawnError } from '../../errors/index.js';
 import { formatIdentity } from '@pg/procfs';
@@ -24,8 +23,9 @@ const reaperCapabilities: Capabilities = Object.freeze({
 let probedHelper: string | undefined;
 
 /**
- * The Linux backend for everyone: pg-helper (`@pg/helper`, a small C program) is the leader's
- * parent and a child subreaper, so every process the leader forks, daemons included, stays its
+ * The Linux backend for everyone: pg-helper (`@pg/helper`, a small C program, started per group
+ * by this process's pg-helper spawner: Node does not fork) is the leader's parent and a child
+ * subreaper, so every process the leader forks, daemons included, stays its
  * descendant; its exit says the group is empty; and it holds a lifeline to this process, so the
  * group dies with its owner (SIGKILL included) unless `onOwnerExit: 'keep'`. Needs no cgroup,
  * no root and no systemd: Linux 3.4+ for the subreaper, 5.3+ for pidfds, and the helper built.
@@ -45,9 +45,10 @@ export const reaperBackend: Backend = {
     }
     // The same path spawn takes: the helper, as a subreaper, runs /bin/true and relays its exit.
     try {
-      const probe = await startHelper({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
+      const probe = await startHelperInSpawner({ file: '/bin/true', args: [], stdio: 'ignore', subreaper: true, keep: false, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
       const exit = await probe.leaderExit;
-      await probe.exited;
+      await probe.ended;
+      probe.release();
       if (exit.code !== 0) return unavailable(`${helper.path} ran /bin/true but reported ${JSON.stringify(exit)}`);
     } catch (error) {
       if (!HelperError.isInstance(error)) throw error;
@@ -66,9 +67,9 @@ export const reaperBackend: Backend = {
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
     const found = probedHelper === undefined ? findHelper() : { ok: true as const, path: probedHelper };
     if (!found.ok) throw new SpawnError(`cannot start the leader: ${found.reason}`);
-    let helper: HelperProcess;
+    let helper: SpawnedHelper;
     try {
-      helper = await startHelper({
+      helper = await startHelperInSpawner({
         file: request.file,
         args: [...request.args],
         cwd: request.cwd,
@@ -83,10 +84,9 @@ export const reaperBackend: Backend = {
     } catch (error) {
       throw startFailure(error);
     }
-    const child = helper.child;
-    const startTime = readStat(child.pid as number)?.startTime;
-    if (startTime === undefined) throw new SpawnError('pg-helper vanished right after it started the leader');
-    return new ReaperGroup({ pid: child.pid as number, startTime }, { child, leader: leaderHandle(helper) });
+    // The spawner read the helper's start time before it could reap it: the group's identity
+    // even if it has already ended.
+    return new ReaperGroup({ pid: helper.pid, startTime: helper.startTime }, { leader: helperLeaderHandle(helper), spawned: helper });
   },
 
   async attach(id: string): Promise<BackendGroup> {

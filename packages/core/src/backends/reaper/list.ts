@@ -25,19 +25,25 @@ export async function findHelpers(): Promise<FoundHelper[]> {
   const isHelperName = (comm: string | undefined) => comm?.startsWith('pg-helper') === true;
   const commOf = new Map(table.map((p) => [p.pid, p.comm]));
   for (const p of table) {
-    // A leader between the helper's fork and its exec still looks like a helper: skip children of helpers.
-    if (p.zombie || !isHelperName(p.comm) || isHelperName(commOf.get(p.ppid))) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'latin1');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ESRCH') continue; // exited meanwhile
-      throw error;
-    }
+    if (p.zombie || !isHelperName(p.comm)) continue;
+    const cmdline = cmdlineOf(p.pid);
+    if (cmdline === undefined) continue;
+    // A leader between its helper's fork and its exec still looks like the helper (same argv):
+    // skip it. A per-group helper is itself the child of a helper, the spawner, whose argv differs.
+    if (isHelperName(commOf.get(p.ppid)) && cmdlineOf(p.ppid) === cmdline) continue;
     const parsed = parseHelperCmdline(cmdline);
     if (parsed === undefined) continue;
     found.push({ pid: p.pid, startTime: p.startTime, owner: parsed.owner, name: parsed.name, subreaper: parsed.subreaper, cgroupDir: parsed.cgroupDir });
   }
   return found;
+}
+
+function cmdlineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined; // exited meanwhile
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { SpawnedHelper } from '@pg/helper';
 import { signalIfMember } from '@pg/pidfd';
 import { descendantStats, readStat, startTimeOf, type ProcStat } from '@pg/procfs';
 import type { BackendGroup, GroupStats, LeaderHandle, Member } from '../../backend.js';
@@ -44,14 +45,18 @@ export class ReaperGroup implements BackendGroup {
   /** The helper's exit, for the group this process spawned: the kernel's word that it is empty. */
   readonly watchEmpty: ((abort: AbortSignal) => Promise<void>) | undefined;
 
-  constructor(helper: HelperIdentity, options: { child?: ChildProcess; leader?: LeaderHandle } = {}) {
+  readonly #spawned: SpawnedHelper | undefined;
+
+  constructor(helper: HelperIdentity, options: { leader?: LeaderHandle; spawned?: SpawnedHelper } = {}) {
     this.#helper = helper;
     this.id = reaperId(helper);
-    this.child = options.child;
+    this.child = undefined;
     this.leader = options.leader;
-    const child = options.child;
-    // Only the helper's parent sees it exit as an event; a group opened elsewhere is polled.
-    if (child !== undefined) this.watchEmpty = (abort) => helperExit(child, abort);
+    this.#spawned = options.spawned;
+    const spawned = options.spawned;
+    // The helper's end closes its control socket (it holds the only far end): the group is
+    // empty. Only the process holding the near end sees that; a group opened elsewhere is polled.
+    if (spawned !== undefined) this.watchEmpty = (abort) => helperEnded(spawned, abort);
   }
 
   /** Whether the helper still runs: same pid, same start time, not a zombie. */
@@ -135,7 +140,13 @@ export class ReaperGroup implements BackendGroup {
 
   async close(): Promise<void> {
     // Nothing was created: the helper has exited (that was the empty event) and took its
-    // control socket with it; a group opened from elsewhere holds nothing.
+    // control socket with it; the spawner forgets it. A group opened from elsewhere holds nothing.
+    this.#spawned?.release();
+  }
+
+  /** Let this process exit while the group runs on: the control socket no longer holds the loop. */
+  unref(): void {
+    this.#spawned?.unref();
   }
 
   /** Throws `GroupGoneError` when the helper no longer runs. */
@@ -167,16 +178,15 @@ function childOfKnown(pid: number, known: ReadonlySet<number>): boolean {
  */
 const STOPPED_STATES = new Set(['T', 't', 'Z', 'X', 'x']);
 
-/** Resolves when the helper has exited (libuv reaped it), or when `abort` fires. */
-function helperExit(child: ChildProcess, abort: AbortSignal): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || abort.aborted) return Promise.resolve();
+/** Resolves when the helper has ended (its control socket closed), or when `abort` fires. */
+function helperEnded(spawned: SpawnedHelper, abort: AbortSignal): Promise<void> {
+  if (abort.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       abort.removeEventListener('abort', done);
-      child.off('exit', done);
       resolve();
     };
-    child.once('exit', done);
+    void spawned.ended.then(done);
     abort.addEventListener('abort', done, { once: true });
   });
 }
