@@ -163,8 +163,13 @@ export class SpawnerConnection {
     return this.#nextId++;
   }
 
-  /** Tells the spawner the owner is done with group `id`; fire and forget. */
-  release(payload: Buffer): void {
+  /**
+   * Tells the spawner the owner is done with group `id`; fire and forget. The spawner sends no
+   * more reports for a released group (not even its exit, if that has not been reported yet), so
+   * the request is settled here: nothing is left to wait for, and the event loop is let go.
+   */
+  release(id: number, payload: Buffer): void {
+    this.#settle(id);
     if (this.#ended !== undefined || this.#requestClosed) return;
     this.#queue.push({ payload, fds: [], sent: () => undefined, failed: () => undefined });
     this.#flush();

@@ -146,7 +146,7 @@ export function spawnLeader(options: SpawnLeaderOptions): Promise<SpawnedLeader>
               spawner.unhold(id);
               for (const s of stdio.streams) (s as { unref?(): void } | null)?.unref?.();
             },
-            release: () => spawner.release(encodeRelease(id)),
+            release: () => spawner.release(id, encodeRelease(id)),
           });
         },
         failed(error) {
