@@ -1,9 +1,6 @@
 import type { StdioOptions } from 'node:child_process';
 import { isAbsolute } from 'node:path';
-
-
-/** An owner identity as `@pg/procfs` prints it: `PID.i<pidfd id>` or `PID.t<start time>`. */
-export const OWNER = /^[1-9][0-9]*\.[it][0-9]+$/;
+import { parseIdentity } from '@pg/procfs';
 
 /** argv[0] of every helper that `startHelper` spawns: what a /proc scan recognises. */
 export const HELPER_ARGV0_MARK = 'pg-helper';
@@ -69,7 +66,7 @@ export function helperArgs(options: StartHelperOptions, controlFd: number): stri
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && !a.includes('\0'))) {
     throw new TypeError(`Invalid option \`args\`: got ${String(args)}, expected an array of strings without NUL.`);
   }
-  if (typeof options.owner !== 'string' || !OWNER.test(options.owner)) {
+  if (typeof options.owner !== 'string' || parseIdentity(options.owner) === undefined) {
     throw new TypeError(`Invalid option \`owner\`: got ${String(options.owner)}, expected the owner's identity "PID.TOKEN" (TOKEN: i<pidfd id> or t<start time>).`);
   }
   if (options.forward !== undefined && options.forward !== 'leader' && options.forward !== 'group') {

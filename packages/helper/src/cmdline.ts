@@ -1,4 +1,5 @@
-import { HELPER_ARGV0_MARK, OWNER } from './argv.js';
+import { parseIdentity } from '@pg/procfs';
+import { HELPER_ARGV0_MARK } from './argv.js';
 
 /** What a pg-helper's argv says about the group it leads. */
 export interface HelperCmdline {
@@ -39,9 +40,8 @@ export function parseHelperCmdline(cmdline: string): HelperCmdline | undefined {
       const value = argv[++i];
       if (value === undefined) return undefined;
       if (flag === '--owner') {
-        if (!OWNER.test(value)) return undefined;
-        const dot = value.indexOf('.');
-        owner = { pid: Number(value.slice(0, dot)), token: value.slice(dot + 1) };
+        owner = parseIdentity(value);
+        if (owner === undefined) return undefined;
       } else if (flag === '--name') found.name = value;
       else if (flag === '--cgroup') found.cgroupDir = value;
       else if (flag === '--forward') {

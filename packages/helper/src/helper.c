@@ -754,8 +754,11 @@ static void forward_signal(int sig)
 		report("forward signal %d to the leader", sig);
 }
 
-/* Drain the signalfd: SIGCHLD means reap, the forwarded ones go on, the rest is ignored. */
-static void handle_signals(int sfd)
+/*
+ * Drain the signalfd. Returns whether SIGCHLD came (the caller reaps); every other signal goes to
+ * `other`, when there is one.
+ */
+static bool drain_signals(int sfd, void (*other)(int sig))
 {
 	bool reap = false;
 	for (;;) {
@@ -771,10 +774,22 @@ static void handle_signals(int sfd)
 		}
 		if (si.ssi_signo == SIGCHLD)
 			reap = true;
-		else if (is_forwarded((int)si.ssi_signo))
-			forward_signal((int)si.ssi_signo);
+		else if (other != NULL)
+			other((int)si.ssi_signo);
 	}
-	if (reap)
+	return reap;
+}
+
+static void forward_if_forwarded(int sig)
+{
+	if (is_forwarded(sig))
+		forward_signal(sig);
+}
+
+/* SIGCHLD means reap, the forwarded ones go on, the rest is ignored. */
+static void handle_signals(int sfd)
+{
+	if (drain_signals(sfd, forward_if_forwarded))
 		reap_children();
 }
 
@@ -1642,22 +1657,7 @@ static _Noreturn void spawner_owner_gone(void)
 /* SIGCHLD reaps; every other signal is ignored: the spawner ends only with its owner. */
 static void spawner_signals(int sfd)
 {
-	bool reap = false;
-	for (;;) {
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof si);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n != (ssize_t)sizeof si) {
-			report("read the signalfd");
-			break;
-		}
-		if (si.ssi_signo == SIGCHLD)
-			reap = true;
-	}
-	if (reap)
+	if (drain_signals(sfd, NULL))
 		spawner_reap();
 }
 

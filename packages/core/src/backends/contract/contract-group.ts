@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Contracts, ProcessFacts } from '@pg/contract';
 import type { BackendGroup, GroupStats, Member } from '../../backend.js';
 import type { SignalRound } from '../../rounds.js';
+import { SIGKILL } from '../../signals.js';
 import { contractCall, contractCode, wrapContractError } from './errors.js';
 import { describeMembers } from './ps.js';
 import { checkKillable, signalPassOver } from './signal-pass.js';
@@ -14,7 +15,6 @@ export interface ContractGroupOptions {
   readonly foreign?: string | undefined;
 }
 
-const SIGKILL = 9;
 
 /**
  * A group that is one process contract, held by another process: this process only watches it.

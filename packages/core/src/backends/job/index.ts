@@ -6,6 +6,7 @@ import { toCoreError, toSpawnError } from './errors.js';
 import { jobGuarantees } from './guarantees.js';
 import { JobGroup } from './job-group.js';
 import { JobLeaderProcess } from './leader-process.js';
+import { SIGBREAK, SIGINT, SIGKILL, SIGTERM } from './signals.js';
 import { announce, announcements, withdraw } from './registry-files.js';
 
 const capabilities: Capabilities = Object.freeze({
@@ -13,9 +14,9 @@ const capabilities: Capabilities = Object.freeze({
   ipcNote: 'the leader is created with CreateProcessW inside its job, not by libuv',
   limits: Object.freeze(['pids', 'memory'] as const),
   limitsNote: "the job's active-process and job-memory limits",
-  signals: new Set([2, 9, 15, 21]), // SIGINT, SIGKILL, SIGTERM, SIGBREAK (Node's numbers on Windows)
+  signals: new Set([SIGINT, SIGKILL, SIGTERM, SIGBREAK]),
   signalsNote: 'SIGTERM and SIGKILL terminate the job; SIGINT and SIGBREAK are a CTRL_BREAK_EVENT to the leader',
-  stopSignal: 21,
+  stopSignal: SIGBREAK,
 });
 
 /** Job ids: `pg-job-<owner pid>-<n>`, also the job object's name in the session namespace. */

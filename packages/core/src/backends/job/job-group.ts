@@ -6,10 +6,8 @@ import type { SignalRound } from '../../rounds.js';
 import { signalName } from '../../signals.js';
 import { toCoreError } from './errors.js';
 import type { JobLeaderProcess } from './leader-process.js';
+import { SIGBREAK, SIGINT, SIGTERM } from './signals.js';
 
-const SIGINT = 2;
-const SIGTERM = 15;
-const SIGBREAK = 21;
 /** The exit code TerminateJobObject gives every member (what Node's kill() gives on Windows). */
 const TERMINATED = 1;
 

@@ -2,12 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { closeProcess, exitCodeOf, sendCtrlBreak, terminateProcess, type JobProcess } from '@pg/winjob';
 import { UnsupportedError } from '../../errors/index.js';
-import { signalName } from '../../signals.js';
+import { signalName, signalNumber, type SignalLike } from '../../signals.js';
+import { SIGBREAK, SIGINT, SIGKILL, SIGTERM } from './signals.js';
 
-const SIGINT = 2;
-const SIGKILL = 9;
-const SIGTERM = 15;
-const SIGBREAK = 21;
 
 /**
  * The leader as `child_process` users know it, for a process created by CreateProcessW rather
@@ -79,8 +76,8 @@ export class JobLeaderProcess extends EventEmitter {
    * CTRL_BREAK_EVENT to the leader's console process group. Returns false once it has exited.
    * @throws UnsupportedError for any other signal, or when Windows refuses the console event.
    */
-  kill(signal: number | NodeJS.Signals = SIGTERM): boolean {
-    const n = typeof signal === 'number' ? signal : signal === 'SIGKILL' ? SIGKILL : signal === 'SIGINT' ? SIGINT : signal === 'SIGBREAK' ? SIGBREAK : SIGTERM;
+  kill(signal: SignalLike = SIGTERM): boolean {
+    const n = signalNumber(signal);
     if (this.#handle === 0) return false;
     if (n === SIGTERM || n === SIGKILL) {
       this.endingBy(n);
