@@ -33,13 +33,15 @@ export type BaseResult =
  *   common ancestor of where the process is and where it goes. Root passes; an unprivileged
  *   process passes only inside a subtree delegated to it (directory, `cgroup.procs`,
  *   `cgroup.threads`, `cgroup.subtree_control` chowned to it), never in a login session scope.
+ * `options.from` is the cgroup path of the process that places leaders when it is not this one
+ * (a spawner in a delegated unit of the systemd user manager): the move rule is checked from there.
  * Nothing is created here: this only reads and checks access.
  */
-export function findGroupBase(options: { parent?: string } = {}): BaseResult {
+export function findGroupBase(options: { parent?: string; from?: string } = {}): BaseResult {
   let mount: Cgroup2Mount;
   let ownPath: string;
   try {
-    ownPath = cgroupPathOf('self');
+    ownPath = options.from ?? cgroupPathOf('self');
     mount = findCgroup2Mount(ownPath);
   } catch (error) {
     if (CgroupError.isInstance(error)) return { ok: false, code: error.code, reason: error.message };

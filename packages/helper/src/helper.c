@@ -15,7 +15,7 @@
  *   pg-helper [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]
  *             [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]
  *             [--name NAME] -- FILE [ARGS...]
- *   pg-helper --spawner --control-fd N [--owner PID.TOKEN]
+ *   pg-helper --spawner (--control-fd N | --connect PATH) [--owner PID.TOKEN]
  *
  * Per-group status lines on the control fd, one write(2) each: "started <pid> <pidfd id>",
  * "exec-failed <ERRNO>", "exit code <n>", "exit signal <n>", "error <text>". Nothing is read
@@ -47,6 +47,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,6 +97,7 @@ static struct {
 	bool signal_exit_code; /* end with 128+N, as a shell or tini, not by signal N itself */
 	long stop_after_leader_ms; /* -1: none given; else stop the rest this long after the leader */
 	int control_fd;         /* -1: none given */
+	const char *connect_path; /* --connect: the spawner's two ends come from this socket */
 	const char *cgroup_dir; /* NULL: none */
 	char **command;         /* FILE ARGS..., NULL-terminated */
 } opt = {.control_fd = -1, .stop_after_leader_ms = -1};
@@ -207,7 +209,7 @@ static _Noreturn void usage(const char *problem)
 		"usage: " NAME " [--subreaper] [--keep] [--control-fd N] [--forward leader|group] [--cgroup DIR]\n"
 		"                 [--stop-after-leader MS] [--signal-exit-code] [--owner PID.TOKEN]\n"
 		"                 [--name NAME] -- FILE [ARGS...]\n"
-		"       " NAME " --spawner --control-fd N [--owner PID.TOKEN]\n"
+		"       " NAME " --spawner (--control-fd N | --connect PATH) [--owner PID.TOKEN]\n"
 		"  --subreaper           adopt every orphan of the leader's tree; exit when no child is left\n"
 		"  --keep                when the owner goes away, leave the group running\n"
 		"  --control-fd N        the owner's socket (N >= 3); the caller's stdio is fds 0..N-1\n"
@@ -883,6 +885,10 @@ static void parse_args(int argc, char **argv)
 			if (parse_int(argv[++i], 3, INT_MAX - 1, &fd) < 0)
 				usage("--control-fd expects an fd number >= 3");
 			opt.control_fd = (int)fd;
+		} else if (strcmp(a, "--connect") == 0 && has_value) {
+			opt.connect_path = argv[++i];
+			if (opt.connect_path[0] != '/' || strlen(opt.connect_path) >= sizeof((struct sockaddr_un *)0)->sun_path)
+				usage("--connect expects an absolute socket path of at most 107 bytes");
 		} else if (strcmp(a, "--forward") == 0 && has_value) {
 			const char *v = argv[++i];
 			if (strcmp(v, "group") != 0 && strcmp(v, "leader") != 0)
@@ -917,10 +923,10 @@ static void parse_args(int argc, char **argv)
 	if (opt.spawner) {
 		if (i < argc)
 			usage("--spawner takes no command: it spawns what its requests name");
-		if (opt.control_fd < 0)
-			usage("--spawner needs --control-fd N (the request socket)");
+		if ((opt.control_fd < 0) == (opt.connect_path == NULL))
+			usage("--spawner needs one of --control-fd N (the request socket) or --connect PATH (where to fetch it)");
 		if (opt.subreaper || opt.keep || opt.forward_group || opt.cgroup_dir != NULL || opt.stop_after_leader_ms >= 0 || opt.signal_exit_code)
-			usage("--spawner takes only --control-fd and --owner: the rest is per request");
+			usage("--spawner takes only --control-fd or --connect, and --owner: the rest is per request");
 		return;
 	}
 	if (i > argc || strcmp(argv[i - 1], "--") != 0)
@@ -1661,6 +1667,62 @@ static void spawner_signals(int sfd)
 		spawner_reap();
 }
 
+/*
+ * --connect PATH: a spawner started by someone else (the systemd user manager, in a delegated
+ * unit) cannot inherit the owner's ends. It connects to the owner's SOCK_SEQPACKET socket at PATH
+ * (in the owner's private $XDG_RUNTIME_DIR) and receives one message with exactly two fds: the
+ * request socket and the write end of the reply pipe, which becomes fd 1. Only this process then
+ * holds them: the owner sees the reply pipe close when the spawner ends, and the spawner sees
+ * the request socket close when the owner does. Returns the request socket's fd.
+ */
+static int fetch_spawner_fds(const char *path)
+{
+	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		report("socket for --connect");
+		exit(EXIT_HELPER);
+	}
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	/* The owner is waiting for us: bound the wait for its message, in case it is gone. */
+	struct timeval limit = {.tv_sec = 10};
+	if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0) {
+		report("connect to %s", path);
+		exit(EXIT_HELPER);
+	}
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int) * 2)];
+	} cbuf;
+	char word[16];
+	struct iovec iov = {.iov_base = word, .iov_len = sizeof word};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.space, .msg_controllen = sizeof cbuf.space};
+	ssize_t n;
+	do
+		n = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	int fds[2] = {-1, -1};
+	size_t count = 0;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(c), sizeof(int) * (count < 2 ? count : 2));
+	}
+	if (count != 2 || (msg.msg_flags & MSG_CTRUNC) || n != 3 || memcmp(word, "fds", 3) != 0) {
+		errno = n < 0 ? errno : EPROTO;
+		report("receive the spawner's ends from %s (%zd bytes, %zu fds)", path, n, count);
+		exit(EXIT_HELPER);
+	}
+	close(s);
+	if (dup2(fds[1], STDOUT_FILENO) < 0) {
+		report("dup2 the reply pipe to fd 1");
+		exit(EXIT_HELPER);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
 static _Noreturn void spawner_main(void)
 {
 	int sfd = setup_signals();
@@ -1691,6 +1753,8 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	ensure_std_fds();
 	if (opt.spawner) {
+		if (opt.connect_path != NULL)
+			opt.control_fd = fetch_spawner_fds(opt.connect_path);
 		if (fcntl(opt.control_fd, F_GETFD) < 0) {
 			report("use --control-fd %d", opt.control_fd);
 			exit(EXIT_HELPER);

@@ -12,3 +12,5 @@ export { HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
 export { parseHelperCmdline, type HelperCmdline } from './cmdline.js';
 export { spawnLeader, spawnerFor, closeSpawner, type SpawnLeaderOptions, type SpawnedLeader, type LeaderExitStatus } from './spawner/spawn-leader.js';
 export { startHelperInSpawner, type SpawnedHelper } from './spawner/group-helper.js';
+export { findUserManager, startDelegatedSpawner, SPAWNER_SLICE, type UserManagerResult, type DelegatedSpawner, type DelegatedSpawnerOptions } from './spawner/user-manager.js';
+export type { SpawnerConnection } from './spawner/connection.js';

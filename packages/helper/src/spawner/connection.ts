@@ -57,6 +57,20 @@ function inMemfd(next: QueuedRequest, id: number): QueuedRequest {
 }
 
 /**
+ * How a spawner was started and how the owner hears from it: its replies (a pipe only the spawner
+ * writes), a promise of its end saying how it ended, and a way to hold or let go the owner's
+ * event loop while leaders run.
+ */
+export interface SpawnerTransport {
+  readonly pid: number;
+  readonly replies: Readable;
+  readonly ended: Promise<string>;
+  /** The cause to attach when it ends (a spawn error, say). */
+  cause(): unknown;
+  hold(held: boolean): void;
+}
+
+/**
  * One running spawner (`pg-helper --spawner`) and this process's two ends of it: the request
  * socket (SOCK_SEQPACKET, written with koffi `sendmsg` on a non-blocking fd that is never handed
  * to libuv: `net.Socket` refuses SEQPACKET fds) and the reply pipe (the spawner's stdout, read as
@@ -69,7 +83,7 @@ export class SpawnerConnection {
   readonly ownerPid = process.pid;
   /** `error` lines: failures the spawner reported and survived. */
   readonly diagnostics: string[] = [];
-  #child: ChildProcess;
+  #transport: SpawnerTransport;
   #requestFd: number;
   #queue: QueuedRequest[] = [];
   #retry: NodeJS.Timeout | undefined;
@@ -80,8 +94,11 @@ export class SpawnerConnection {
   #ended: HelperError | undefined;
   readonly #closed: Promise<void>;
 
-  /** Starts the spawner. @throws HelperError when the socket pair or the spawn fails at once. */
-  constructor(helperPath: string, owner: string | undefined) {
+  /**
+   * Starts the spawner as this process's child, its request socket at fd 3 and its replies on its stdout.
+   * @throws HelperError when the socket pair or the spawn fails at once.
+   */
+  static start(helperPath: string, owner: string | undefined): SpawnerConnection {
     const [near, far] = cloexecSocketPair(C.SOCK_SEQPACKET, C.SOCK_NONBLOCK);
     let child: ChildProcess;
     try {
@@ -98,25 +115,44 @@ export class SpawnerConnection {
       throw new HelperError(`cannot start the pg-helper spawner (${helperPath}): ${(error as Error).message}`, 'EHELPER', { cause: error });
     }
     closeSync(far);
-    this.#child = child;
-    this.#requestFd = near;
-    this.pid = child.pid ?? -1;
     let spawnError: Error | undefined;
     child.on('error', (error) => (spawnError ??= error));
-    const replies = child.stdout as Readable;
+    const stdout = child.stdout as Readable & { ref?(): void; unref?(): void };
+    const transport: SpawnerTransport = {
+      pid: child.pid ?? -1,
+      replies: stdout,
+      ended: new Promise<string>((resolve) =>
+        child.once('close', (code, signal) => resolve(signal !== null ? `signal ${signal}` : `exit code ${String(code)}`)),
+      ),
+      cause: () => spawnError,
+      hold(held) {
+        if (held) {
+          child.ref();
+          stdout.ref?.();
+        } else {
+          child.unref();
+          stdout.unref?.();
+        }
+      },
+    };
+    return new SpawnerConnection(transport, near);
+  }
+
+  /** A spawner started elsewhere (see user-manager.ts): `requestFd` is this process's end of its request socket. */
+  constructor(transport: SpawnerTransport, requestFd: number) {
+    this.#transport = transport;
+    this.#requestFd = requestFd;
+    this.pid = transport.pid;
+    const replies = transport.replies;
     replies.setEncoding('utf8');
     const lines = new LineSplitter();
     replies.on('data', (chunk: string) => {
       for (const line of lines.push(chunk)) this.#onReply(parseReply(line));
     });
-    const exited = new Promise<string>((resolve) =>
-      child.once('close', (code, signal) => resolve(signal !== null ? `signal ${signal}` : `exit code ${String(code)}`)),
-    );
-    this.#closed = exited.then(() => undefined);
-    void exited.then((how) => {
-      const cause = spawnError;
+    this.#closed = transport.ended.then(() => undefined);
+    void transport.ended.then((how) => {
       const said = this.diagnostics.length > 0 ? ` (it said: ${this.diagnostics.slice(-3).join('; ')})` : '';
-      this.#end(new HelperError(`the pg-helper spawner (pid ${this.pid}) ended with ${how}${said}`, 'ESPAWNER', { cause }));
+      this.#end(new HelperError(`the pg-helper spawner (pid ${this.pid}) ended with ${how}${said}`, 'ESPAWNER', { cause: transport.cause() }));
     });
     this.#updateRef();
   }
@@ -256,15 +292,7 @@ export class SpawnerConnection {
    * does; let it go otherwise (an idle spawner never keeps its owner alive).
    */
   #updateRef(): void {
-    const held = this.#handlers.size > this.#unheld.size;
-    const stdout = this.#child.stdout as (Readable & { ref?(): void; unref?(): void }) | null;
-    if (held) {
-      this.#child.ref();
-      stdout?.ref?.();
-    } else {
-      this.#child.unref();
-      stdout?.unref?.();
-    }
+    this.#transport.hold(this.#handlers.size > this.#unheld.size);
   }
 
   #end(error: HelperError): void {

@@ -19,6 +19,7 @@ export const C = {
   MSG_DONTWAIT: 0x40,
   MSG_NOSIGNAL: 0x4000,
   MFD_CLOEXEC: 1,
+  SO_PEERCRED: 17,
 } as const;
 
 /** The bound libc calls; each returns -1 and sets errno on failure. */
@@ -27,6 +28,12 @@ export interface SpawnerLibc {
   pipe2(fds: Int32Array, flags: number): number;
   sendmsg(fd: number, payload: Buffer, control: Buffer | null, flags: number): number;
   memfd_create(name: string, flags: number): number;
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, address: Buffer, length: number): number;
+  listen(fd: number, backlog: number): number;
+  accept4(fd: number, flags: number): number;
+  /** SO_PEERCRED: `ucred` receives pid, uid, gid. */
+  peerCredentials(fd: number, ucred: Int32Array): number;
   close(fd: number): number;
   errno(): number;
 }
@@ -71,6 +78,11 @@ function load(): SpawnerLibc | HelperError {
   const pipe2 = lib.func('int pipe2(_Out_ int32_t *, int)');
   const close = lib.func('int close(int)');
   const memfdCreate = lib.func('int memfd_create(const char *, unsigned int)');
+  const socket = lib.func('int socket(int, int, int)');
+  const bind = lib.func('int bind(int, const void *, uint32_t)');
+  const listen = lib.func('int listen(int, int)');
+  const accept4 = lib.func('int accept4(int, void *, void *, int)');
+  const getsockopt = lib.func('int getsockopt(int, int, int, _Out_ int32_t *, _Inout_ uint32_t *)');
   return {
     socketpair: (domain, type, protocol, fds) => socketpair(domain, type, protocol, fds) as number,
     pipe2: (fds, flags) => pipe2(fds, flags) as number,
@@ -83,6 +95,11 @@ function load(): SpawnerLibc | HelperError {
         ),
       ),
     memfd_create: (name, flags) => memfdCreate(name, flags) as number,
+    socket: (domain, type, protocol) => socket(domain, type, protocol) as number,
+    bind: (fd, address, length) => bind(fd, address, length) as number,
+    listen: (fd, backlog) => listen(fd, backlog) as number,
+    accept4: (fd, flags) => accept4(fd, null, null, flags) as number,
+    peerCredentials: (fd, ucred) => getsockopt(fd, C.SOL_SOCKET, C.SO_PEERCRED, ucred, Uint32Array.of(ucred.byteLength)) as number,
     close: (fd) => close(fd) as number,
     errno: () => koffi.errno(),
   };
@@ -132,4 +149,14 @@ export function cloexecSocketPair(type: number, extraFlags = 0): [number, number
   const c = libc();
   if (c.socketpair(C.AF_UNIX, type | C.SOCK_CLOEXEC | extraFlags, 0, fds) < 0) throw callFailed('socketpair', c.errno());
   return [fds[0] as number, fds[1] as number];
+}
+
+/** A `struct sockaddr_un` for `path` and its length (unix(7)); at most 107 bytes of path. */
+export function unixAddress(path: string): { address: Buffer; length: number } {
+  const bytes = Buffer.from(path);
+  if (bytes.length > 107 || bytes.includes(0)) throw new HelperError(`the socket path ${path} is longer than 107 bytes or holds a NUL`, 'ENAMETOOLONG');
+  const address = Buffer.alloc(110);
+  address.writeUInt16LE(C.AF_UNIX, 0);
+  bytes.copy(address, 2);
+  return { address, length: 2 + bytes.length + 1 };
 }

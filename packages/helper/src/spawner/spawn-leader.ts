@@ -29,6 +29,8 @@ export interface SpawnLeaderOptions {
   readonly owner?: string;
   /** The binary (default: `findHelper()`). */
   readonly helperPath?: string;
+  /** A spawner started elsewhere (`startDelegatedSpawner`), instead of this process's own. */
+  readonly spawner?: SpawnerConnection;
 }
 
 /** How the leader ended; `lost` is set when the spawner died first and the status is unknown. */
@@ -73,7 +75,7 @@ export function spawnerFor(helperPath?: string, owner?: string): SpawnerConnecti
     if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
     path = found.path;
   }
-  current = new SpawnerConnection(path, owner);
+  current = SpawnerConnection.start(path, owner);
   return current;
 }
 
@@ -107,7 +109,7 @@ export function spawnLeader(options: SpawnLeaderOptions): Promise<SpawnedLeader>
   if (options.cgroupDir !== undefined && !isAbsolute(options.cgroupDir)) {
     throw new TypeError(`Invalid option \`cgroupDir\`: got ${String(options.cgroupDir)}, expected an absolute path to a cgroup v2 directory.`);
   }
-  const spawner = spawnerFor(options.helperPath, options.owner);
+  const spawner = options.spawner ?? spawnerFor(options.helperPath, options.owner);
   const stdio = prepareStdio(options.stdio);
   const fds = [...stdio.fds, ...(options.extraFds ?? []).map((e) => e.fd)];
   const targets = [...stdio.targets, ...(options.extraFds ?? []).map((e) => e.target)];

@@ -1,5 +1,5 @@
 import type { Cgroup } from '@pg/cgroup';
-import { findHelper, HelperError, spawnLeader } from '@pg/helper';
+import { findHelper, HelperError, spawnLeader, type SpawnerConnection } from '@pg/helper';
 import type { SpawnRequest } from '../../backend.js';
 import { formatIdentity } from '@pg/procfs';
 import { spawnedLeaderHandle, startFailure } from '../helper-leader.js';
@@ -15,23 +15,25 @@ import { ownIdentity } from '../owner.js';
  *   helper is not built or clone3 into a cgroup does not work here; groups then do not die with
  *   their owner.
  */
-export type Placement = { readonly kind: 'clone3'; readonly helperPath: string } | { readonly kind: 'pre-exec'; readonly why: string };
+export type Placement =
+  | { readonly kind: 'clone3'; readonly helperPath: string; readonly delegated: boolean }
+  | { readonly kind: 'pre-exec'; readonly why: string };
 
 /**
  * Finds the placement by doing it: the spawner clones `/bin/true` into `group` (a fresh, empty
  * group the caller removes). `PG_CGROUP_PLACEMENT=pre-exec` forces the pre-exec step, for tests
  * and for measuring both.
  */
-export async function detectPlacement(group: Cgroup): Promise<Placement> {
-  if (process.env.PG_CGROUP_PLACEMENT === 'pre-exec') return { kind: 'pre-exec', why: 'PG_CGROUP_PLACEMENT=pre-exec' };
-  const helper = findHelper();
+export async function detectPlacement(group: Cgroup, delegated?: { helperPath: string; spawner: SpawnerConnection }): Promise<Placement> {
+  if (delegated === undefined && process.env.PG_CGROUP_PLACEMENT === 'pre-exec') return { kind: 'pre-exec', why: 'PG_CGROUP_PLACEMENT=pre-exec' };
+  const helper = delegated === undefined ? findHelper() : { ok: true as const, path: delegated.helperPath };
   if (!helper.ok) return { kind: 'pre-exec', why: helper.reason };
   try {
-    const started = await spawnLeader({ file: '/bin/true', args: [], stdio: 'ignore', keep: false, cgroupDir: group.dir, owner: formatIdentity(ownIdentity()), helperPath: helper.path });
+    const started = await spawnLeader({ file: '/bin/true', args: [], stdio: 'ignore', keep: false, cgroupDir: group.dir, owner: formatIdentity(ownIdentity()), helperPath: helper.path, ...(delegated === undefined ? {} : { spawner: delegated.spawner }) });
     const exit = await started.exited;
     started.release();
     if (exit.lost !== undefined) throw exit.lost;
-    return { kind: 'clone3', helperPath: helper.path };
+    return { kind: 'clone3', helperPath: helper.path, delegated: delegated !== undefined };
   } catch (error) {
     if (!HelperError.isInstance(error)) throw error;
     return { kind: 'pre-exec', why: `the pg-helper spawner could not clone into a cgroup here (${error.code}: ${error.message})` };
@@ -39,12 +41,14 @@ export async function detectPlacement(group: Cgroup): Promise<Placement> {
 }
 
 /** Starts the leader through this process's spawner, created inside `group` by clone3. */
-export async function spawnThroughSpawner(group: Cgroup, request: SpawnRequest, helperPath: string) {
+export async function spawnThroughSpawner(group: Cgroup, request: SpawnRequest, helperPath: string, spawner?: SpawnerConnection) {
   try {
     const spawned = await spawnLeader({
       file: request.file,
       args: [...request.args],
-      ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+      // A spawner in the user manager's unit has the manager's cwd, not this process's.
+      cwd: request.cwd ?? process.cwd(),
+      ...(spawner === undefined ? {} : { spawner }),
       env: request.env,
       stdio: request.stdio,
       keep: request.onOwnerExit === 'keep',

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { applyLimits, availableControllers, Cgroup, cgroupFeatures, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
+import { findHelper, HelperError, type SpawnerConnection } from '@pg/helper';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import type { Backend, BackendGroup, Capabilities, GroupInfo, GroupLimits, ProbeResult, SpawnRequest } from '../../backend.js';
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
@@ -7,6 +8,7 @@ import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
 import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
 import { detectPlacement, spawnThroughSpawner, type Placement } from './helper-placement.js';
+import { delegatedSpawner, listDelegatedGroups, userManagerAnswers } from './user-manager.js';
 import { dirOfId, forgetGroupBase, groupBase, idOfDir } from './locate.js';
 import { spawnPlaced } from './placement.js';
 import { ownerAlive, ownIdentity } from '../owner.js';
@@ -36,11 +38,21 @@ function createCgroupBackend(): Backend {
       if (error instanceof InvalidOptionError) return unavailable(error.message);
       throw error;
     }
+    let delegated: { helperPath: string; spawner: SpawnerConnection; unit: string; via: string } | undefined;
+    if (!base.ok && base.code === 'ENOTWRITABLE' && !process.env.PG_CGROUP_PARENT) {
+      // Not ours to write here: a delegated unit of the user's systemd manager may be.
+      const viaManager = await startInUserManager(base.reason);
+      if (!viaManager.ok) return unavailable(viaManager.reason);
+      delegated = viaManager;
+      base = groupBase();
+    }
     if (!base.ok) return unavailable(base.reason);
-    try {
-      accessSync(PRE_EXEC_SHELL, constants.X_OK);
-    } catch {
-      return unavailable(`${PRE_EXEC_SHELL} is missing or not executable: it places each child in its cgroup before exec`);
+    if (delegated === undefined) {
+      try {
+        accessSync(PRE_EXEC_SHELL, constants.X_OK);
+      } catch {
+        return unavailable(`${PRE_EXEC_SHELL} is missing or not executable: it places each child in its cgroup before exec`);
+      }
     }
     try {
       pidfdSelf().close();
@@ -61,15 +73,20 @@ function createCgroupBackend(): Backend {
       const features = cgroupFeatures(trial.dir);
       if (features.kill !== true) return unavailable(`${trial.dir} has no cgroup.kill (Linux 5.14+): there is no atomic kill here`);
       if (features.events !== true) return unavailable(`${trial.dir} has no cgroup.events: emptiness could not be observed`);
-      placement = await detectPlacement(trial);
+      placement = await detectPlacement(trial, delegated);
     } finally {
       await trial.remove();
       removeBaseIfEmpty(base.base);
     }
+    if (delegated !== undefined && placement.kind !== 'clone3') {
+      return unavailable(`the pg-helper spawner in the user manager's unit ${delegated.unit} could not clone into a group there: ${placement.why}`);
+    }
     const how =
-      placement.kind === 'clone3'
-        ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by the pg-helper spawner, which kills the group if its owner dies'
-        : `leaders placed by a pre-exec step, and groups do not die with their owner: ${placement.why}`;
+      delegated !== undefined
+        ? `leaders placed with clone3(CLONE_INTO_CGROUP) by the pg-helper spawner in the systemd user manager's delegated ${delegated.via} ${delegated.unit}, which kills the group if its owner dies`
+        : placement.kind === 'clone3'
+          ? 'leaders placed with clone3(CLONE_INTO_CGROUP) by the pg-helper spawner, which kills the group if its owner dies'
+          : `leaders placed by a pre-exec step, and groups do not die with their owner: ${placement.why}`;
     return { backend: 'cgroup', available: true, reason: `${base.reason}; ${how}` };
   },
 
@@ -107,6 +124,11 @@ function createCgroupBackend(): Backend {
   recognizes: (id) => id.startsWith('/'),
 
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
+    // Groups go in the unit of this process's delegated spawner: a new one (a new unit) after a
+    // fork of this process or when the last one died.
+    if (placement?.kind === 'clone3' && placement.delegated) await delegatedSpawner(placement.helperPath).catch((error: unknown) => {
+      throw new SpawnError(`cannot start the pg-helper spawner in the systemd user manager: ${(error as Error).message}`, { cause: error });
+    });
     const found = groupBase();
     if (!found.ok) {
       const message = `cannot create a cgroup: ${found.reason}`;
@@ -131,7 +153,8 @@ function createCgroupBackend(): Backend {
         applyLimits(base, group, { ...(limits.pids === undefined ? {} : { pidsMax: limits.pids }), ...(limits.memory === undefined ? {} : { memoryMax: limits.memory }) });
       }
       if (placement?.kind === 'clone3') {
-        return new CgroupGroup(id, group, { base, spawned: await spawnThroughSpawner(group, request, placement.helperPath) });
+        const spawner = placement.delegated ? (await delegatedSpawner(placement.helperPath)).connection : undefined;
+        return new CgroupGroup(id, group, { base, spawned: await spawnThroughSpawner(group, request, placement.helperPath, spawner) });
       }
       const { child, leader } = await spawnPlaced(group, request);
       return new CgroupGroup(id, group, { child, leader, base });
@@ -159,9 +182,15 @@ function createCgroupBackend(): Backend {
   },
 
   async list(): Promise<GroupInfo[]> {
-    const found = groupBase();
-    if (!found.ok) return [];
-    return listGroups(found.base).map((g) => {
+    let listed;
+    if (placement?.kind === 'clone3' && placement.delegated) {
+      listed = listDelegatedGroups();
+    } else {
+      const found = groupBase();
+      if (!found.ok) return [];
+      listed = listGroups(found.base);
+    }
+    return listed.map((g) => {
       let memberCount = 0;
       try {
         memberCount = g.group.members().length;
@@ -172,6 +201,24 @@ function createCgroupBackend(): Backend {
     });
   },
   };
+}
+
+/**
+ * Starts this process's spawner in a delegated unit of the user's systemd manager, when one
+ * answers and pg-helper is here; otherwise why not (after `notHere`, why the own cgroup is not usable).
+ */
+async function startInUserManager(notHere: string): Promise<{ ok: true; helperPath: string; spawner: SpawnerConnection; unit: string; via: string } | { ok: false; reason: string }> {
+  const manager = userManagerAnswers();
+  if (!manager.ok) return { ok: false, reason: `${notHere}; ${manager.reason}` };
+  const helper = findHelper();
+  if (!helper.ok) return { ok: false, reason: `${notHere}; ${manager.reason} could host the groups, but pg-helper is missing: ${helper.reason}` };
+  try {
+    const started = await delegatedSpawner(helper.path);
+    return { ok: true, helperPath: helper.path, spawner: started.connection, unit: started.unit, via: started.via };
+  } catch (error) {
+    if (!HelperError.isInstance(error) && !CgroupError.isInstance(error)) throw error;
+    return { ok: false, reason: `${notHere}; ${(error as Error).message}` };
+  }
 }
 
 async function discard(group: Cgroup, base: Parameters<typeof removeBaseIfEmpty>[0]): Promise<void> {

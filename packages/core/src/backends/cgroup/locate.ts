@@ -1,13 +1,24 @@
 import { posix } from 'node:path';
-import { BASE_NAME, cgroupDir, cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, findGroupBase, parseGroupDirName, type BaseResult, type Cgroup2Mount } from '@pg/cgroup';
+import { BASE_NAME, SUPERVISOR_LEAF, cgroupDir, cgroupPathOf, cgroupPathOfDir, findCgroup2Mount, findGroupBase, parseGroupDirName, type BaseResult, type Cgroup2Mount } from '@pg/cgroup';
 import { InvalidOptionError } from '../../errors/index.js';
 
-/** The last base found, for the same own cgroup and `PG_CGROUP_PARENT`. */
+/** The last base found, for the same own cgroup, `PG_CGROUP_PARENT` and delegated unit. */
 let cached: { readonly key: string; readonly result: BaseResult } | undefined;
+/** The cgroup path of the user manager's unit that hosts this process's spawner, when groups go there. */
+let delegatedUnit: string | undefined;
+
+/**
+ * Groups go below `unit` (a delegated unit of the systemd user manager, whose spawner sits in its
+ * `pg.supervisor` leaf and places every leader), or back below this process's cgroup (undefined).
+ */
+export function useDelegatedUnit(unit: string | undefined): void {
+  delegatedUnit = unit;
+}
 
 /**
  * Where this process creates groups: below `PG_CGROUP_PARENT` when set (a cgroup directory or
- * cgroup path, e.g. a subtree delegated to this user), else below its own cgroup.
+ * cgroup path, e.g. a subtree delegated to this user), else below the user manager's unit that
+ * hosts its spawner when there is one (`useDelegatedUnit`), else below its own cgroup.
  *
  * Finding it reads the mount table and checks access; a spawn needs it each time, so the answer
  * is kept while this process stays in the same cgroup (/proc/self/cgroup, read each time, is the
@@ -18,14 +29,15 @@ export function groupBase(): BaseResult {
   if (parent !== undefined && parent !== '' && (!parent.startsWith('/') || parent.includes('\0'))) {
     throw new InvalidOptionError('PG_CGROUP_PARENT', parent, 'a cgroup directory or cgroup path starting with "/"');
   }
-  const options = parent === undefined || parent === '' ? {} : { parent };
+  const options =
+    parent !== undefined && parent !== '' ? { parent } : delegatedUnit !== undefined ? { parent: delegatedUnit, from: posix.join(delegatedUnit, SUPERVISOR_LEAF) } : {};
   let own: string;
   try {
     own = cgroupPathOf('self');
   } catch {
     return findGroupBase(options); // no cgroup here at all: it says why
   }
-  const key = `${own}\0${parent ?? ''}`;
+  const key = `${own}\0${parent ?? ''}\0${delegatedUnit ?? ''}`;
   if (cached?.key === key) return cached.result;
   const result = findGroupBase(options);
   cached = result.ok ? { key, result } : undefined;
