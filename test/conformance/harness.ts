@@ -5,7 +5,8 @@
  * guarantee a backend does not make is skipped for that backend, saying which guarantee.
  *
  * Each suite's title names its axes: `[backend, placement, user]`, the placement for the cgroup
- * backend only (`clone3` through pg-helper, or the `pre-exec` step). This run covers the axes of
+ * backend only (`clone3` through pg-helper, the `pre-exec` step, or `user-manager`: clone3 by a
+ * spawner in a delegated unit of the user's systemd manager). This run covers the axes of
  * this process; the others (the pre-exec placement, uid 65534) are nested runs of this suite,
  * mirrored test by test (test/integration/nested-conformance.ts).
  */
@@ -25,6 +26,7 @@ export const user = process.geteuid === undefined ? 'user' : process.geteuid() =
  */
 export function placementOf(p: ProbeResult): string | undefined {
   if (p.backend !== 'cgroup' || !p.available) return undefined;
+  if (/systemd user manager/.test(p.reason)) return 'user-manager';
   if (/pre-exec/.test(p.reason)) return 'pre-exec';
   if (/clone3/.test(p.reason)) return 'clone3';
   return 'placement not in its probe';

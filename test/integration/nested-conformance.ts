@@ -39,6 +39,12 @@ export interface NestedRunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Only tests whose full name matches (vitest `-t`); the others are reported skipped. */
   readonly testNamePattern?: string;
+  /**
+   * Run vitest inside the user's systemd manager (its runtime directory): as a transient service
+   * started with `systemd-run --user --pipe --wait` (KillMode=process, so anything it leaves stays
+   * for the rig to find). Needs `asNobody`, the rig's user.
+   */
+  readonly insideUserManager?: string;
 }
 
 /** What a nested run reported, and what it left. */
@@ -81,8 +87,33 @@ export async function runConformance(options: NestedRunOptions): Promise<NestedR
     vitest.push('--reporter', './test/integration/nested-errors-reporter.ts');
     if (options.testNamePattern !== undefined) vitest.push('-t', options.testNamePattern);
     // `--configLoader runner`: the default loader writes a bundled config under node_modules, which uid 65534 may not.
-    const command = options.asNobody ? [...AS_NOBODY, 'env', `HOME=${out}`, ...vitest, '--configLoader', 'runner'] : vitest;
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PG_NESTED_ERRORS: errors };
+    const inside = options.insideUserManager;
+    const command = !options.asNobody
+      ? vitest
+      : inside === undefined
+        ? [...AS_NOBODY, 'env', `HOME=${out}`, ...vitest, '--configLoader', 'runner']
+        : [
+            ...AS_NOBODY,
+            'env',
+            `XDG_RUNTIME_DIR=${inside}`,
+            '/usr/bin/systemd-run',
+            '--user',
+            '--pipe',
+            '--wait',
+            '--quiet',
+            '--collect',
+            '-p',
+            'KillMode=process',
+            '-p',
+            `WorkingDirectory=${readable.path}`,
+            // A unit has the manager's environment: pass what the run needs.
+            ...Object.entries({ HOME: out, PATH: env.PATH ?? '/usr/bin:/bin', PG_NESTED_ERRORS: errors, ...options.env }).flatMap(([k, v]) => ['-E', `${k}=${v}`]),
+            '--',
+            ...vitest,
+            '--configLoader',
+            'runner',
+          ];
     delete env.PG_CGROUP_PARENT; // the run's groups go below its own cgroup, where this looks for leftovers
     const { exit, stderr } = await run(PRE_EXEC_SHELL, ['-c', PRE_EXEC_SCRIPT, cgroup.dir, ...command], readable.path, env, () => cgroup.kill());
     const left = { leftProcesses: cgroup.members(), leftCgroups: subdirectories(cgroup.dir).map((d) => relative(cgroup.dir, d)) };

@@ -6,10 +6,10 @@ import type { Backend, BackendGroup, Capabilities, GroupInfo, GroupLimits, Probe
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
 import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
-import { cgroupGuarantees, cgroupGuaranteesWithHelper } from './guarantees.js';
+import { cgroupGuarantees, cgroupGuaranteesInUserManager, cgroupGuaranteesWithHelper } from './guarantees.js';
 import { detectPlacement, spawnThroughSpawner, type Placement } from './helper-placement.js';
 import { delegatedSpawner, listDelegatedGroups, userManagerAnswers } from './user-manager.js';
-import { dirOfId, forgetGroupBase, groupBase, idOfDir } from './locate.js';
+import { dirOfId, forgetGroupBase, groupBase, idOfDir, ownGroupBase } from './locate.js';
 import { spawnPlaced } from './placement.js';
 import { ownerAlive, ownIdentity } from '../owner.js';
 
@@ -33,7 +33,7 @@ function createCgroupBackend(): Backend {
     if (process.platform !== 'linux') return unavailable(`cgroups exist only on Linux, not on ${process.platform}`);
     let base;
     try {
-      base = groupBase();
+      base = ownGroupBase();
     } catch (error) {
       if (error instanceof InvalidOptionError) return unavailable(error.message);
       throw error;
@@ -91,7 +91,7 @@ function createCgroupBackend(): Backend {
   },
 
   /** Before a probe, the weaker promise: a group that does not die with its owner. */
-  guarantees: () => (placement?.kind === 'clone3' ? cgroupGuaranteesWithHelper : cgroupGuarantees),
+  guarantees: () => (placement?.kind !== 'clone3' ? cgroupGuarantees : placement.delegated ? cgroupGuaranteesInUserManager : cgroupGuaranteesWithHelper),
 
   /**
    * An IPC channel where Node spawns the leader itself (the pre-exec placement), not where the

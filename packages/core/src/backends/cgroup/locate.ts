@@ -44,6 +44,20 @@ export function groupBase(): BaseResult {
   return result;
 }
 
+/**
+ * Where this process could create groups by itself (PG_CGROUP_PARENT, else its own cgroup),
+ * whatever spawner unit is in use: the probe decides from this whether a user manager is needed.
+ */
+export function ownGroupBase(): BaseResult {
+  const saved = delegatedUnit;
+  delegatedUnit = undefined;
+  try {
+    return groupBase();
+  } finally {
+    delegatedUnit = saved;
+  }
+}
+
 /** Find the base afresh next time (a group could not be created where the kept one says). */
 export function forgetGroupBase(): void {
   cached = undefined;

@@ -1,0 +1,97 @@
+// Real cgroups for an ordinary user through their systemd user manager: a real `systemd --user`
+// for uid 65534 (user-manager-rig.ts), and the conformance suite's cgroup behaviours run as that
+// user twice, reported here behaviour by behaviour:
+// - from outside the manager's tree, in a cgroup root owns (as an SSH login's session scope is):
+//   the cgroup backend must start its spawner in a delegated unit and pass everything it guarantees;
+// - from inside it, as a transient service of the manager (`systemd-run --user`).
+// Then: no spawner unit, process or cgroup directory of either run is left in the manager's tree.
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LACKS_GUARANTEE, mirror, NEEDS_ROOT, runConformance } from './nested-conformance.js';
+import { AS_NOBODY, readableCheckout } from './unprivileged.js';
+import { rigMissing, startUserManager, type UserManagerRig } from './user-manager-rig.js';
+
+const NOBODY = 'uid 65534';
+const LACKS_OR_NEEDS_ROOT = new RegExp(`${LACKS_GUARANTEE.source}|${NEEDS_ROOT.source}`);
+const missing = rigMissing();
+
+/** Runs an ES module snippet as uid 65534 with the rig's runtime directory; its stdout. */
+function asUser(rig: UserManagerRig, cwd: string, script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      AS_NOBODY[0] as string,
+      [...AS_NOBODY.slice(1), process.execPath, '--input-type=module', '-e', script],
+      { cwd, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
+    );
+  });
+}
+
+if (missing !== undefined) {
+  describe.skip(`conformance through a systemd user manager, skipped: ${missing}`, () => it('runs', () => undefined));
+} else {
+  const rig = await startUserManager();
+  let outside, inside, left: { units: string[]; strays: string[] }[];
+  try {
+    outside = await runConformance({ name: 'user-manager-outside', asNobody: true, delegated: false, env: { XDG_RUNTIME_DIR: rig.runtimeDir }, testNamePattern: '\\[cgroup, ' });
+    left = [{ units: rig.spawnerUnitsLeft(), strays: rig.strayProcesses() }];
+    inside = await runConformance({ name: 'user-manager-inside', asNobody: true, delegated: false, insideUserManager: rig.runtimeDir, testNamePattern: '\\[cgroup, ' });
+    left.push({ units: rig.spawnerUnitsLeft(), strays: rig.strayProcesses() });
+  } catch (error) {
+    await rig.stop();
+    throw error;
+  }
+
+  mirror(`conformance as ${NOBODY} from outside its systemd user manager's tree (as an SSH login), a nested run`, outside, {
+    axes: { cgroup: `[cgroup, user-manager, ${NOBODY}]` },
+    rightSkips: { cgroup: LACKS_OR_NEEDS_ROOT },
+  });
+  mirror(`conformance as ${NOBODY} inside its systemd user manager's tree (systemd-run --user), a nested run`, inside, {
+    axes: { cgroup: `[cgroup, clone3, ${NOBODY}]` },
+    rightSkips: { cgroup: LACKS_OR_NEEDS_ROOT },
+  });
+
+  describe(`the systemd user manager of ${NOBODY} after each run`, () => {
+    it('holds no spawner unit and no process of the run (units end with their owner)', () => {
+      expect(left).toEqual([
+        { units: [], strays: [] },
+        { units: [], strays: [] },
+      ]);
+    });
+  });
+
+  describe(`spawnGroup as ${NOBODY} from outside its user manager's tree`, () => {
+    let readable: ReturnType<typeof readableCheckout>;
+    beforeAll(() => {
+      readable = readableCheckout();
+    });
+    afterAll(async () => {
+      readable.cleanup();
+      await rig.stop();
+    });
+
+    it("picks cgroup for backend 'auto', says which unit in probe() and group.id, and leaves no unit", async () => {
+      const script = [
+        "const { probe, spawnGroup } = await import('@pg/core');",
+        "const g = await spawnGroup('/bin/sh', ['-c', 'cat /proc/self/cgroup'], { stdio: ['ignore', 'pipe', 'ignore'] });",
+        "let out = ''; for await (const c of g.leader.stdout) out += c; await g.empty;",
+        "const p = (await probe()).find((r) => r.backend === 'cgroup');",
+        'console.log(JSON.stringify({ backend: g.backend, id: g.id, out, reason: p.reason }));',
+      ].join(' ');
+      const seen = JSON.parse(await asUser(rig, readable.path, script)) as { backend: string; id: string; out: string; reason: string };
+      expect(seen.backend).toBe('cgroup');
+      expect(seen.id).toMatch(/\/app\.slice\/app-pg\.slice\/pg-spawner-\d+-\d+-[0-9a-f]+\.(service|scope)\/pg\/group@/);
+      expect(seen.out).toContain(`0::${seen.id}\n`);
+      expect(seen.reason).toMatch(/systemd user manager's delegated (service|scope) pg-spawner-/);
+      await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
+    });
+
+    it('falls back to reaper, saying why, when no user manager answers', async () => {
+      const script = "const { probe } = await import('@pg/core'); const p = await probe(); console.log(JSON.stringify(p.filter((r) => r.backend === 'cgroup' || r.backend === 'reaper').map((r) => [r.backend, r.available, r.reason])));";
+      const noManager = { ...rig, runtimeDir: '/nonexistent' };
+      const seen = JSON.parse(await asUser(noManager, readable.path, script)) as [string, boolean, string][];
+      expect(seen[0]).toEqual(['cgroup', false, expect.stringMatching(/no systemd user manager answers at \/nonexistent\/systemd\/private/)]);
+      expect(seen[1]?.slice(0, 2)).toEqual(['reaper', true]);
+    });
+  });
+}
