@@ -86,6 +86,29 @@ if (missing !== undefined) {
       await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
     });
 
+    it("when the spawner is SIGKILLed: groups say so, 'kill' groups are killed, 'keep' groups run on, the next spawn starts a new unit", async () => {
+      const script = [
+        "const { readFileSync } = await import('node:fs'); const { spawnGroup, SpawnerLostError } = await import('@pg/core');",
+        "const parentOf = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);",
+        "const unitOf = (id) => id.split('/').find((s) => s.startsWith('pg-spawner-'));",
+        "const doomed = await spawnGroup('/bin/sleep', ['1000'], { backend: 'cgroup', stdio: 'ignore' });",
+        "const kept = await spawnGroup('/bin/sleep', ['1000'], { backend: 'cgroup', stdio: 'ignore', onOwnerExit: 'keep' });",
+        'const spawner = parentOf(doomed.leader.pid); process.kill(spawner, "SIGKILL");',
+        'const lost = await doomed.spawnerLost; await doomed.empty;',
+        'let keptAlive = true; try { process.kill(kept.leader.pid, 0); } catch { keptAlive = false; }',
+        "const next = await spawnGroup('/bin/sh', ['-c', 'exit 6'], { backend: 'cgroup', stdio: 'ignore' }); const exit = await next.leader.exited;",
+        'await kept.kill();',
+        'console.log(JSON.stringify({ lost: SpawnerLostError.isInstance(lost) && lost.message, keptAlive, exit, units: [unitOf(doomed.id), unitOf(kept.id), unitOf(next.id)] }));',
+      ].join(' ');
+      const seen = JSON.parse(await asUser(rig, readable.path, script)) as { lost: string; keptAlive: boolean; exit: unknown; units: string[] };
+      expect(seen.lost).toMatch(/spawner \(pid \d+\) ended with a status only the user manager saw/);
+      expect(seen.keptAlive).toBe(true);
+      expect(seen.exit).toEqual({ code: 6, signal: null });
+      expect(seen.units[0]).toBe(seen.units[1]);
+      expect(seen.units[2]).not.toBe(seen.units[0]);
+      await expect.poll(() => [rig.spawnerUnitsLeft(), rig.strayProcesses()], { timeout: 15_000 }).toEqual([[], []]);
+    });
+
     it('falls back to reaper, saying why, when no user manager answers', async () => {
       const script = "const { probe } = await import('@pg/core'); const p = await probe(); console.log(JSON.stringify(p.filter((r) => r.backend === 'cgroup' || r.backend === 'reaper').map((r) => [r.backend, r.available, r.reason])));";
       const noManager = { ...rig, runtimeDir: '/nonexistent' };

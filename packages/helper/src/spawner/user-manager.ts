@@ -171,7 +171,7 @@ async function startVia(via: 'scope' | 'service', options: DelegatedSpawnerOptio
     const transport: SpawnerTransport = {
       pid,
       replies,
-      ended: new Promise<string>((resolve) => replies.once('close', () => resolve(`its reply pipe closed (it ran in the user manager's unit ${unit})`))),
+      ended: new Promise<string>((resolve) => replies.once('close', () => resolve(`a status only the user manager saw (its reply pipe closed; it ran in the unit ${unit})`))),
       cause: () => undefined,
       hold: (held) => (held ? replies.ref() : replies.unref()),
     };
