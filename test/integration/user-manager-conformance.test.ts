@@ -109,6 +109,21 @@ if (missing !== undefined) {
       await expect.poll(() => [rig.spawnerUnitsLeft(), rig.strayProcesses()], { timeout: 15_000 }).toEqual([[], []]);
     });
 
+    it('pg doctor says which way: the cgroup backend through a unit of the user manager', async () => {
+      const doctor = await new Promise<string>((resolve, reject) => {
+        execFile(
+          AS_NOBODY[0] as string,
+          [...AS_NOBODY.slice(1), process.execPath, 'packages/cli/dist/main.js', 'doctor'],
+          { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+        );
+      });
+      expect(doctor).toMatch(/ok {2}cgroup .*in the systemd user manager's delegated (service|scope) pg-spawner-/);
+      expect(doctor).toMatch(/auto picks: cgroup/);
+      expect(doctor).toMatch(/ok {2}user manager +the systemd user manager at /);
+      await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
+    });
+
     it('falls back to reaper, saying why, when no user manager answers', async () => {
       const script = "const { probe } = await import('@pg/core'); const p = await probe(); console.log(JSON.stringify(p.filter((r) => r.backend === 'cgroup' || r.backend === 'reaper').map((r) => [r.backend, r.available, r.reason])));";
       const noManager = { ...rig, runtimeDir: '/nonexistent' };

@@ -1,5 +1,5 @@
-// A real systemd user manager for tests, on a machine where systemd is not PID 1 (docs/linux.md#
-// the-systemd-user-manager, "A rig for tests"): as root, a cgroup delegated to the test user, a
+// A real systemd user manager for tests, on a machine where systemd is not PID 1
+// (docs/linux.md#the-systemd-user-manager): as root, a cgroup delegated to the test user, a
 // private runtime directory, and `systemd --user` started as that user in a private mount
 // namespace whose /run/systemd/system exists (systemd refuses to start otherwise). `stop()` ends
 // the manager, kills anything left in its cgroup, and removes every directory the rig made.

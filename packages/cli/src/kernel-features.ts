@@ -1,5 +1,5 @@
 import { availableControllers, cgroupDir, cgroupFeatures, cgroupPathOf, CgroupError, createGroup, findGroupBase, removeBaseIfEmpty, type CgroupFeatures, type CheckedCgroup } from '@pg/cgroup';
-import { findHelper } from '@pg/helper';
+import { findHelper, findUserManager } from '@pg/helper';
 import { isChildSubreaper, ownPidfdId, PidfdError, pidfdIdLookup, pidfdSelf } from '@pg/pidfd';
 import { identityOf } from '@pg/procfs';
 
@@ -77,7 +77,7 @@ function cgroup(): KernelFeature[] {
     killFeature(features.kill === undefined ? (inTrialGroup() ?? features) : features),
     favordynmods(features),
     controllers(cgroupDir(own, mount), own),
-    delegation(own),
+    ...delegation(own),
   ];
 }
 
@@ -143,12 +143,21 @@ function controllers(dir: string, own: string): KernelFeature {
   return { feature: 'controllers', found: offered.length > 0, detail: offered.length === 0 ? `none available in ${own}` : `${offered.join(' ')}${missing}` };
 }
 
-/** The delegation rules as the cgroup backend applies them (`findGroupBase`), for this process's own cgroup. */
-function delegation(own: string): KernelFeature {
+/**
+ * The delegation rules as the cgroup backend applies them (`findGroupBase`), for this process's
+ * own cgroup; where it is not usable, whether the user's systemd manager can host the groups
+ * instead (the cgroup backend's line above names the unit it started).
+ */
+function delegation(own: string): KernelFeature[] {
   const base = findGroupBase();
-  return {
-    feature: 'delegation',
-    found: base.ok,
-    detail: base.ok ? `${own} is writable by this user (root, or a delegated subtree)` : `${own} is not usable by this user: ${base.reason}`,
-  };
+  if (base.ok) return [{ feature: 'delegation', found: true, detail: `${own} is writable by this user (root, or a delegated subtree)` }];
+  const manager = findUserManager();
+  return [
+    { feature: 'delegation', found: false, detail: `${own} is not usable by this user: ${base.reason}` },
+    {
+      feature: 'user manager',
+      found: manager.ok,
+      detail: manager.ok ? `${manager.reason}: the cgroup backend starts its spawner in a delegated unit there, and groups are cgroups of that unit` : `${manager.reason}: the cgroup backend is unavailable to this user, and auto picks reaper`,
+    },
+  ];
 }
