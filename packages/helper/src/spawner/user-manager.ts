@@ -4,7 +4,7 @@
 // and moves obey the common-ancestor rule), so the spawner has to live there. No D-Bus library:
 // `systemd-run --user` talks to the manager's private socket ($XDG_RUNTIME_DIR/systemd/private)
 // once per owner. Facts: docs/linux.md#the-systemd-user-manager.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -103,47 +103,88 @@ export async function startDelegatedSpawner(options: DelegatedSpawnerOptions): P
 }
 
 async function startVia(via: 'scope' | 'service', options: DelegatedSpawnerOptions): Promise<DelegatedSpawner> {
-  const c = libc();
   const unit = `pg-spawner-${process.pid}-${++units}-${randomBytes(3).toString('hex')}.${via}`;
-  const path = join(options.manager.runtimeDir, `${unit}.sock`);
+  const args = ['--user', '--quiet', '--collect', '-p', 'Delegate=yes', `--slice=${SPAWNER_SLICE}`, `--unit=${unit}`];
+  if (via === 'scope') args.push('--scope');
+  else args.push('-p', 'ExitType=cgroup', '-p', 'Description=pg-helper spawner');
+  let cgroupPath = '';
+  const connection = await connectBack({
+    path: join(options.manager.runtimeDir, `${unit}.sock`),
+    // A scope execs the spawner in place: detached, so a terminal's Ctrl-C never reaches it.
+    launch: (path) =>
+      spawn(options.manager.systemdRun, [...args, '--', options.helperPath, '--spawner', '--connect', path, '--owner', options.owner], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      }),
+    check(pid) {
+      const found = unifiedPath(pid);
+      if (found === undefined || !found.endsWith(`/${unit}`)) {
+        throw new HelperError(`the process that connected (pid ${pid}) is in cgroup ${found ?? '(none)'}, not in the unit ${unit}`, 'EUSERMANAGER');
+      }
+      cgroupPath = found;
+    },
+    ended: `a status only the user manager saw (its reply pipe closed; it ran in the unit ${unit})`,
+    timeoutMs: options.timeoutMs ?? 10_000,
+  });
+  return { connection, unit, via, cgroupPath };
+}
+
+/** How `connectBack` starts a spawner that connects to it, and checks the one that did. */
+export interface ConnectBackOptions {
+  /** Where to listen (a directory only this user may enter: the socket takes whoever connects first). */
+  readonly path: string;
+  /** Starts what runs `pg-helper --spawner --connect PATH`; exit code 0 means "started, wait for it". */
+  launch(path: string): ChildProcess;
+  /** Throws when the process that connected (`pid`, same uid) is not the one expected. */
+  check(pid: number): void;
+  /** How its end is told (it is not this process's child to wait for). */
+  readonly ended: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Listens at `options.path`, launches, accepts the spawner's connection (same uid, `check`ed),
+ * and hands it its two ends, after which only it holds them: the request socket (its death of
+ * this process closes it: the lifeline) and the write end of the reply pipe (its death closes the
+ * replies: the spawner ended). The socket is closed and unlinked on every path.
+ * @throws HelperError `'EUSERMANAGER'` when the launch failed or nothing connected in time.
+ */
+export async function connectBack(options: ConnectBackOptions): Promise<SpawnerConnection> {
+  const c = libc();
+  const { path } = options;
   const { address, length } = unixAddress(path);
   const listener = c.socket(C.AF_UNIX, C.SOCK_SEQPACKET | C.SOCK_CLOEXEC | C.SOCK_NONBLOCK, 0);
   if (listener < 0) throw callFailed('socket', c.errno());
   const owned: number[] = [listener];
   let bound = false;
-  let child: ReturnType<typeof spawn> | undefined;
+  let child: ChildProcess | undefined;
   try {
     if (c.bind(listener, address, length) < 0) throw callFailed(`bind ${path}`, c.errno());
     bound = true;
     if (c.listen(listener, 1) < 0) throw callFailed('listen', c.errno());
-    const args = ['--user', '--quiet', '--collect', '-p', 'Delegate=yes', `--slice=${SPAWNER_SLICE}`, `--unit=${unit}`];
-    if (via === 'scope') args.push('--scope');
-    else args.push('-p', 'ExitType=cgroup', '-p', 'Description=pg-helper spawner');
-    args.push('--', options.helperPath, '--spawner', '--connect', path, '--owner', options.owner);
-    // A scope execs the spawner in place: detached, so a terminal's Ctrl-C never reaches it.
-    child = spawn(options.manager.systemdRun, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    child = options.launch(path);
     const started = child;
     let stderr = '';
     started.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
-    const exited = new Promise<string>((resolve) => {
-      started.once('error', (error) => resolve(error.message));
-      started.once('exit', (code, signal) => resolve(code === 0 ? '' : `systemd-run ended with ${signal ?? `exit code ${String(code)}`}`));
+    let failed: string | undefined;
+    started.once('error', (error) => (failed = error.message));
+    started.once('exit', (code, signal) => {
+      if (code !== 0) failed = `${started.spawnfile} ended with ${signal ?? `exit code ${String(code)}`}`;
     });
-    let exitedHow: string | undefined;
-    void exited.then((how) => (exitedHow = how));
-    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-    let conn = -1;
+    const deadline = Date.now() + options.timeoutMs;
+    let conn: number;
     // Poll the non-blocking listener: this fd is not libuv's, and the spawner connects within
-    // milliseconds of systemd-run's answer.
+    // milliseconds of its start.
     for (;;) {
       conn = c.accept4(listener, C.SOCK_CLOEXEC);
       if (conn >= 0) break;
       const errno = c.errno();
       if (errnoCode(errno) !== 'EAGAIN' && errnoCode(errno) !== 'EINTR') throw callFailed('accept4', errno);
-      if (exitedHow !== undefined && exitedHow !== '') {
-        throw new HelperError(`${exitedHow}${stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').slice(-2).join(' ')}`}`, 'EUSERMANAGER');
+      if (failed !== undefined) {
+        const said = stderr.trim().split('\n').slice(-2).join(' ');
+        throw new HelperError(`${failed}${said === '' ? '' : `: ${said}`}`, 'EUSERMANAGER');
       }
-      if (Date.now() > deadline) throw new HelperError(`no spawner connected to ${path} within ${options.timeoutMs ?? 10_000} ms`, 'EUSERMANAGER');
+      if (Date.now() > deadline) throw new HelperError(`no spawner connected to ${path} within ${options.timeoutMs} ms`, 'EUSERMANAGER');
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     owned.push(conn);
@@ -151,10 +192,7 @@ async function startVia(via: 'scope' | 'service', options: DelegatedSpawnerOptio
     if (c.peerCredentials(conn, ucred) < 0) throw callFailed('getsockopt SO_PEERCRED', c.errno());
     const [pid, uid] = [ucred[0] as number, ucred[1] as number];
     if (uid !== process.getuid?.()) throw new HelperError(`a process of uid ${uid} (pid ${pid}) connected to ${path}, not this user's spawner`, 'EUSERMANAGER');
-    const cgroupPath = unifiedPath(pid);
-    if (cgroupPath === undefined || !cgroupPath.endsWith(`/${unit}`)) {
-      throw new HelperError(`the process that connected (pid ${pid}) is in cgroup ${cgroupPath ?? '(none)'}, not in the unit ${unit}`, 'EUSERMANAGER');
-    }
+    options.check(pid);
     const [near, far] = cloexecSocketPair(C.SOCK_SEQPACKET, C.SOCK_NONBLOCK);
     owned.push(far);
     const [replyRead, replyWrite] = cloexecPipe();
@@ -166,16 +204,16 @@ async function startVia(via: 'scope' | 'service', options: DelegatedSpawnerOptio
       throw error;
     }
     const replies = new Socket({ fd: replyRead, readable: true, writable: false });
-    // A scope's spawner is this process's child: reap it, but never wait for it.
+    // Where the launch became the spawner (a scope), it is this process's child: reaped, never waited for.
     started.unref();
     const transport: SpawnerTransport = {
       pid,
       replies,
-      ended: new Promise<string>((resolve) => replies.once('close', () => resolve(`a status only the user manager saw (its reply pipe closed; it ran in the unit ${unit})`))),
+      ended: new Promise<string>((resolve) => replies.once('close', () => resolve(options.ended))),
       cause: () => undefined,
       hold: (held) => (held ? replies.ref() : replies.unref()),
     };
-    return { connection: new SpawnerConnection(transport, near), unit, via, cgroupPath };
+    return new SpawnerConnection(transport, near);
   } catch (error) {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     throw error;
