@@ -63,6 +63,8 @@ function inMemfd(next: QueuedRequest, id: number): QueuedRequest {
  */
 export interface SpawnerTransport {
   readonly pid: number;
+  /** The spawner's working directory when it is this process's (inherited at start), else undefined. */
+  readonly cwd: string | undefined;
   readonly replies: Readable;
   readonly ended: Promise<string>;
   /** The cause to attach when it ends (a spawn error, say). */
@@ -79,6 +81,8 @@ export interface SpawnerTransport {
  */
 export class SpawnerConnection {
   readonly pid: number;
+  /** Its working directory, where known: a leader asked for no cwd gets this process's, so it is passed when they differ. */
+  readonly cwd: string | undefined;
   /** The process that started it: after a fork of the owner the child needs its own. */
   readonly ownerPid = process.pid;
   /** `error` lines: failures the spawner reported and survived. */
@@ -120,6 +124,7 @@ export class SpawnerConnection {
     const stdout = child.stdout as Readable & { ref?(): void; unref?(): void };
     const transport: SpawnerTransport = {
       pid: child.pid ?? -1,
+      cwd: currentDirectory(),
       replies: stdout,
       ended: new Promise<string>((resolve) =>
         child.once('close', (code, signal) => resolve(signal !== null ? `signal ${signal}` : `exit code ${String(code)}`)),
@@ -143,6 +148,7 @@ export class SpawnerConnection {
     this.#transport = transport;
     this.#requestFd = requestFd;
     this.pid = transport.pid;
+    this.cwd = transport.cwd;
     const replies = transport.replies;
     replies.setEncoding('utf8');
     const lines = new LineSplitter();
@@ -308,5 +314,14 @@ export class SpawnerConnection {
     this.#unheld.clear();
     for (const h of handlers) h.lost(error);
     this.#updateRef();
+  }
+}
+
+/** process.cwd(), or undefined where it is gone (removed under this process). */
+export function currentDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
   }
 }

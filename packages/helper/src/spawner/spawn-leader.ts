@@ -3,7 +3,7 @@ import type { StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { HelperError } from '../errors.js';
 import { findHelper } from '../find.js';
-import { SpawnerConnection, type SpawnerExit } from './connection.js';
+import { currentDirectory, SpawnerConnection, type SpawnerExit } from './connection.js';
 import { encodeRelease, encodeSpawn, envStrings } from './request.js';
 import { prepareStdio } from './stdio.js';
 
@@ -118,7 +118,12 @@ export function spawnLeader(options: SpawnLeaderOptions): Promise<SpawnedLeader>
   try {
     const env = envStrings(options.env ?? process.env);
     const argv = [options.argv0 ?? file, ...args];
-    payload = encodeSpawn({ id, keep: options.keep, cgroupDir: options.cgroupDir, cwd: options.cwd, targets, file, argv, env });
+    // No cwd asked: this process's current one, as child_process gives. The spawner has it already
+    // unless this process changed directory since it started it, or it started elsewhere (a user
+    // manager's unit); only then is it passed (a chdir the spawner need not do cannot fail).
+    const here = currentDirectory();
+    const cwd = options.cwd ?? (here !== undefined && here !== spawner.cwd ? here : undefined);
+    payload = encodeSpawn({ id, keep: options.keep, cgroupDir: options.cgroupDir, cwd, targets, file, argv, env });
   } catch (error) {
     stdio.discard();
     throw error;

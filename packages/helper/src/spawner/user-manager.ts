@@ -208,6 +208,7 @@ export async function connectBack(options: ConnectBackOptions): Promise<SpawnerC
     started.unref();
     const transport: SpawnerTransport = {
       pid,
+      cwd: undefined,
       replies,
       ended: new Promise<string>((resolve) => replies.once('close', () => resolve(options.ended))),
       cause: () => undefined,

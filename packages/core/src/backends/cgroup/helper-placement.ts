@@ -46,8 +46,7 @@ export async function spawnThroughSpawner(group: Cgroup, request: SpawnRequest, 
     const spawned = await spawnLeader({
       file: request.file,
       args: [...request.args],
-      // A spawner in the user manager's unit has the manager's cwd, not this process's.
-      cwd: request.cwd ?? process.cwd(),
+      ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
       ...(spawner === undefined ? {} : { spawner }),
       env: request.env,
       stdio: request.stdio,
