@@ -54,7 +54,10 @@ export class Leader extends EventEmitter<{ exit: [code: number | null, signal: N
           : new Promise((resolve) => child!.once('exit', (code, signal) => resolve({ code, signal })));
     this.exited = exited.then((exit) => {
       this.#exit = exit;
-      this.emit('exit', exit.code, exit.signal);
+      // On a later turn of the event loop, never in this microtask: a leader that exited while
+      // spawnGroup was still at work would otherwise emit before its caller, just handed the
+      // group, could listen (a ChildProcess never emits before spawn() has returned).
+      setImmediate(() => this.emit('exit', exit.code, exit.signal));
       return exit;
     });
   }
