@@ -6,6 +6,9 @@
 // - from inside it, as a transient service of the manager (`systemd-run --user`).
 // Then: no spawner unit, process or cgroup directory of either run is left in the manager's tree.
 import { execFile } from 'node:child_process';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { posix } from 'node:path';
+import { PRE_EXEC_SCRIPT, PRE_EXEC_SHELL } from '@pg/cgroup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LACKS_GUARANTEE, mirror, NEEDS_ROOT, runConformance } from './nested-conformance.js';
 import { AS_NOBODY, readableCheckout } from './unprivileged.js';
@@ -122,6 +125,35 @@ if (missing !== undefined) {
       expect(doctor).toMatch(/auto picks: cgroup/);
       expect(doctor).toMatch(/ok {2}user manager +the systemd user manager at /);
       await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
+    });
+
+    it('from a cgroup in the manager\'s tree that is not the user\'s, it gets a delegated scope; the owner still exits by itself', async () => {
+      // The manager can move a process of its own tree into a scope (the common ancestor is its
+      // app.slice): what a real systemd host's system manager does for an SSH login.
+      const locked = posix.join(rig.cgroup.dir, 'app.slice', `pgtest-locked-${process.pid}`);
+      mkdirSync(locked);
+      try {
+        const script = [
+          "const { spawnGroup } = await import('@pg/core');",
+          "const g = await spawnGroup('/bin/sh', ['-c', 'echo $$ && sleep 0.2'], { stdio: ['ignore', 'pipe', 'ignore'] });",
+          "let out = ''; for await (const c of g.leader.stdout) out += c; await g.empty;",
+          'console.log(JSON.stringify({ id: g.id, backend: g.backend }));',
+        ].join(' ');
+        const seen = await new Promise<string>((resolve, reject) => {
+          execFile(
+            PRE_EXEC_SHELL,
+            ['-c', PRE_EXEC_SCRIPT, locked, ...AS_NOBODY, process.execPath, '--input-type=module', '-e', script],
+            { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
+            (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
+          );
+        });
+        const { id, backend } = JSON.parse(seen) as { id: string; backend: string };
+        expect(backend).toBe('cgroup');
+        expect(id).toMatch(/\/app\.slice\/app-pg\.slice\/pg-spawner-\d+-\d+-[0-9a-f]+\.scope\/pg\/group@/);
+        await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
+      } finally {
+        rmdirSync(locked);
+      }
     });
 
     it('falls back to reaper, saying why, when no user manager answers', async () => {

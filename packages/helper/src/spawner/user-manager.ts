@@ -204,8 +204,11 @@ export async function connectBack(options: ConnectBackOptions): Promise<SpawnerC
       throw error;
     }
     const replies = new Socket({ fd: replyRead, readable: true, writable: false });
-    // Where the launch became the spawner (a scope), it is this process's child: reaped, never waited for.
+    // Where the launch became the spawner (a scope), it is this process's child: reaped, never
+    // waited for, and its stderr pipe (kept for the launch's failure message) is let go, or it
+    // would hold this process's event loop for good. A spawner writes nothing there.
     started.unref();
+    started.stderr?.destroy();
     const transport: SpawnerTransport = {
       pid,
       cwd: undefined,
