@@ -73,10 +73,11 @@ if (missing !== undefined) {
       await rig.stop();
     });
 
-    it("picks cgroup for backend 'auto', says which unit in probe() and group.id, and leaves no unit", async () => {
+    it("picks cgroup for backend 'auto', says which unit in probe() and group.id, gives the leader the owner's cwd and environment, and leaves no unit", async () => {
       const script = [
         "const { probe, spawnGroup } = await import('@pg/core');",
-        "const g = await spawnGroup('/bin/sh', ['-c', 'cat /proc/self/cgroup'], { stdio: ['ignore', 'pipe', 'ignore'] });",
+        "process.env.PG_OWNER_VAR = 'from-the-owner';",
+        "const g = await spawnGroup('/bin/sh', ['-c', 'cat /proc/self/cgroup; pwd; echo \"$PG_OWNER_VAR\"'], { stdio: ['ignore', 'pipe', 'ignore'] });",
         "let out = ''; for await (const c of g.leader.stdout) out += c; await g.empty;",
         "const p = (await probe()).find((r) => r.backend === 'cgroup');",
         'console.log(JSON.stringify({ backend: g.backend, id: g.id, out, reason: p.reason }));',
@@ -85,6 +86,8 @@ if (missing !== undefined) {
       expect(seen.backend).toBe('cgroup');
       expect(seen.id).toMatch(/\/app\.slice\/app-pg\.slice\/pg-spawner-\d+-\d+-[0-9a-f]+\.(service|scope)\/pg\/group@/);
       expect(seen.out).toContain(`0::${seen.id}\n`);
+      // The unit has the manager's cwd and environment; the leader gets the owner's, as a child would.
+      expect(seen.out.endsWith(`\n${readable.path}\nfrom-the-owner\n`)).toBe(true);
       expect(seen.reason).toMatch(/systemd user manager's delegated (service|scope) pg-spawner-/);
       await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
     });
