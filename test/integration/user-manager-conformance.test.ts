@@ -159,6 +159,30 @@ if (missing !== undefined) {
       }
     });
 
+    it('pg run --detach, pg ls, pg ps and pg kill work for the user, the daemon included, across owners', async () => {
+      const pg = (...args: string[]) =>
+        new Promise<string>((resolve, reject) => {
+          execFile(
+            AS_NOBODY[0] as string,
+            [...AS_NOBODY.slice(1), process.execPath, 'packages/cli/dist/main.js', ...args],
+            { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
+            (error, stdout, stderr) => (error ? reject(new Error(`pg ${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve(stdout)),
+          );
+        });
+      const id = (await pg('run', '--detach', '--', '/bin/sh', '-c', '(setsid sleep 300 &); echo started; sleep 300')).trim();
+      try {
+        expect(id).toMatch(/\/app-pg\.slice\/pg-spawner-[^/]+\.service\/pg\/group@/);
+        // Each command is another owner, with a unit of its own: they find the group in the slice.
+        await expect.poll(async () => (await pg('ps', id)).match(/^ *\d+ +sleep 300$/gm)?.length ?? 0, { timeout: 15_000 }).toBe(2);
+        expect(await pg('ls')).toMatch(new RegExp(`${id.replace(/[.]/g, '\\.')} +cgroup .*orphaned`));
+        await pg('kill', id);
+        expect(await pg('ls')).not.toContain(id);
+      } finally {
+        await pg('kill', id).catch(() => undefined);
+      }
+      await expect.poll(() => [rig.spawnerUnitsLeft(), rig.strayProcesses()], { timeout: 15_000 }).toEqual([[], []]);
+    });
+
     it('falls back to reaper, saying why, when no user manager answers', async () => {
       const script = "const { probe } = await import('@pg/core'); const p = await probe(); console.log(JSON.stringify(p.filter((r) => r.backend === 'cgroup' || r.backend === 'reaper').map((r) => [r.backend, r.available, r.reason])));";
       const noManager = { ...rig, runtimeDir: '/nonexistent' };
