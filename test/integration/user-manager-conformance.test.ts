@@ -127,6 +127,7 @@ if (missing !== undefined) {
       expect(doctor).toMatch(/ok {2}cgroup .*in the systemd user manager's delegated (service|scope) pg-spawner-/);
       expect(doctor).toMatch(/auto picks: cgroup/);
       expect(doctor).toMatch(/ok {2}user manager +the systemd user manager at /);
+      expect(doctor).toMatch(/ok {2}cgroup\.kill +atomic group SIGKILL .*found by the cgroup backend's probe/);
       await expect.poll(() => rig.spawnerUnitsLeft(), { timeout: 15_000 }).toEqual([]);
     });
 

@@ -14,9 +14,9 @@ export interface KernelFeature {
  * What `pg doctor` checks, read from the running kernel (never inferred from a version). The
  * cgroup part asks `@pg/cgroup`, the same functions the cgroup backend decides with.
  */
-export function kernelFeatures(): KernelFeature[] {
+export function kernelFeatures(options: { cgroupProbe?: { available: boolean; reason: string } } = {}): KernelFeature[] {
   if (process.platform !== 'linux') return [{ feature: 'linux', found: false, detail: `not Linux (${process.platform})` }];
-  return [pidfd(), pidfdId(), subreaper(), helper(), ...cgroup()];
+  return [pidfd(), pidfdId(), subreaper(), helper(), ...cgroup(options.cgroupProbe)];
 }
 
 /** pg-helper (`@pg/helper`): prebuilt in a platform package, built from source, or named by PG_HELPER; else why not. */
@@ -59,7 +59,7 @@ function reason(error: unknown): string {
 
 const where: Record<CheckedCgroup, string> = { given: 'a fresh group pg made to look', own: "this process's cgroup", base: "pg's group base" };
 
-function cgroup(): KernelFeature[] {
+function cgroup(probed: { available: boolean; reason: string } | undefined): KernelFeature[] {
   let features: CgroupFeatures;
   let own: string;
   try {
@@ -74,7 +74,7 @@ function cgroup(): KernelFeature[] {
   const shown = mount.root === '/' ? '' : ` (a mount of the subtree ${mount.root})`;
   return [
     { feature: 'cgroup v2', found: true, detail: `mounted at ${mount.mountPoint}${shown}; this process is in ${own}` },
-    killFeature(features.kill === undefined ? (inTrialGroup() ?? features) : features),
+    killFeature(features.kill === undefined ? (inTrialGroup() ?? features) : features, probed),
     favordynmods(features),
     controllers(cgroupDir(own, mount), own),
     ...delegation(own),
@@ -105,8 +105,13 @@ function inTrialGroup(): CgroupFeatures | undefined {
   }
 }
 
-function killFeature(f: CgroupFeatures): KernelFeature {
+function killFeature(f: CgroupFeatures, probed: { available: boolean; reason: string } | undefined): KernelFeature {
   const at = `${f.dir}, ${where[f.checked]}`;
+  if (f.kill === undefined && probed?.available === true) {
+    // Not here, but the cgroup backend's probe makes a group where it creates them (a unit of the
+    // user's systemd manager, say) and is available only where that group has cgroup.kill.
+    return { feature: 'cgroup.kill', found: true, detail: `atomic group SIGKILL (Linux 5.14+), found by the cgroup backend's probe in a group it made where groups go (see backends); ${at}, is the root cgroup, which never has it` };
+  }
   if (f.kill === undefined) {
     // The root cgroup has no cgroup.kill on any kernel: without a non-root cgroup of ours, say so
     // rather than guess from the kernel version.

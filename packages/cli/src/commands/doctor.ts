@@ -34,7 +34,7 @@ export const doctorCommand: Command = {
     if (flag(line, 'help')) return showHelp(io, help);
     noPositionals(line);
     const backends = await probe();
-    const features = kernelFeatures();
+    const features = kernelFeatures({ cgroupProbe: backends.find((b) => b.backend === 'cgroup') });
     const auto = backends.find((b) => b.available)?.backend ?? null;
     if (flag(line, 'json')) printJson(io, { backends, auto, features });
     else {
