@@ -18,17 +18,23 @@ const NOBODY = 'uid 65534';
 const LACKS_OR_NEEDS_ROOT = new RegExp(`${LACKS_GUARANTEE.source}|${NEEDS_ROOT.source}`);
 const missing = rigMissing();
 
-/** Runs an ES module snippet as uid 65534 with the rig's runtime directory; its stdout. */
-function asUser(rig: UserManagerRig, cwd: string, script: string): Promise<string> {
+/**
+ * Runs `command` as uid 65534 with the rig's runtime directory, after `before` (run as root: the
+ * pre-exec step that places it in a cgroup); its stdout.
+ */
+function asUser(rig: Pick<UserManagerRig, 'runtimeDir'>, cwd: string, command: string[], before: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      AS_NOBODY[0] as string,
-      [...AS_NOBODY.slice(1), process.execPath, '--input-type=module', '-e', script],
-      { cwd, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
+    const [file, ...args] = [...before, ...AS_NOBODY, ...command] as [string, ...string[]];
+    execFile(file, args, { cwd, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${command.slice(1).join(' ')}: ${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
 }
+
+/** An ES module snippet run by this Node. */
+const nodeScript = (script: string): string[] => [process.execPath, '--input-type=module', '-e', script];
+/** The pg command of the checkout. */
+const pgCommand = (...args: string[]): string[] => [process.execPath, 'packages/cli/dist/main.js', ...args];
 
 if (missing !== undefined) {
   describe.skip(`conformance through a systemd user manager, skipped: ${missing}`, () => it('runs', () => undefined));
@@ -82,7 +88,7 @@ if (missing !== undefined) {
         "const p = (await probe()).find((r) => r.backend === 'cgroup');",
         'console.log(JSON.stringify({ backend: g.backend, id: g.id, out, reason: p.reason }));',
       ].join(' ');
-      const seen = JSON.parse(await asUser(rig, readable.path, script)) as { backend: string; id: string; out: string; reason: string };
+      const seen = JSON.parse(await asUser(rig, readable.path, nodeScript(script))) as { backend: string; id: string; out: string; reason: string };
       expect(seen.backend).toBe('cgroup');
       expect(seen.id).toMatch(/\/app\.slice\/app-pg\.slice\/pg-spawner-\d+-\d+-[0-9a-f]+\.(service|scope)\/pg\/group@/);
       expect(seen.out).toContain(`0::${seen.id}\n`);
@@ -106,7 +112,7 @@ if (missing !== undefined) {
         'await kept.kill();',
         'console.log(JSON.stringify({ lost: SpawnerLostError.isInstance(lost) && lost.message, keptAlive, exit, units: [unitOf(doomed.id), unitOf(kept.id), unitOf(next.id)] }));',
       ].join(' ');
-      const seen = JSON.parse(await asUser(rig, readable.path, script)) as { lost: string; keptAlive: boolean; exit: unknown; units: string[] };
+      const seen = JSON.parse(await asUser(rig, readable.path, nodeScript(script))) as { lost: string; keptAlive: boolean; exit: unknown; units: string[] };
       expect(seen.lost).toMatch(/spawner \(pid \d+\) ended with a status only the user manager saw/);
       expect(seen.keptAlive).toBe(true);
       expect(seen.exit).toEqual({ code: 6, signal: null });
@@ -116,14 +122,7 @@ if (missing !== undefined) {
     });
 
     it('pg doctor says which way: the cgroup backend through a unit of the user manager', async () => {
-      const doctor = await new Promise<string>((resolve, reject) => {
-        execFile(
-          AS_NOBODY[0] as string,
-          [...AS_NOBODY.slice(1), process.execPath, 'packages/cli/dist/main.js', 'doctor'],
-          { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
-          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-        );
-      });
+      const doctor = await asUser(rig, readable.path, pgCommand('doctor'));
       expect(doctor).toMatch(/ok {2}cgroup .*in the systemd user manager's delegated (service|scope) pg-spawner-/);
       expect(doctor).toMatch(/auto picks: cgroup/);
       expect(doctor).toMatch(/ok {2}user manager +the systemd user manager at /);
@@ -143,14 +142,7 @@ if (missing !== undefined) {
           "let out = ''; for await (const c of g.leader.stdout) out += c; await g.empty;",
           'console.log(JSON.stringify({ id: g.id, backend: g.backend }));',
         ].join(' ');
-        const seen = await new Promise<string>((resolve, reject) => {
-          execFile(
-            PRE_EXEC_SHELL,
-            ['-c', PRE_EXEC_SCRIPT, locked, ...AS_NOBODY, process.execPath, '--input-type=module', '-e', script],
-            { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
-            (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
-          );
-        });
+        const seen = await asUser(rig, readable.path, nodeScript(script), [PRE_EXEC_SHELL, '-c', PRE_EXEC_SCRIPT, locked]);
         const { id, backend } = JSON.parse(seen) as { id: string; backend: string };
         expect(backend).toBe('cgroup');
         expect(id).toMatch(/\/app\.slice\/app-pg\.slice\/pg-spawner-\d+-\d+-[0-9a-f]+\.scope\/pg\/group@/);
@@ -161,15 +153,7 @@ if (missing !== undefined) {
     });
 
     it('pg run --detach, pg ls, pg ps and pg kill work for the user, the daemon included, across owners', async () => {
-      const pg = (...args: string[]) =>
-        new Promise<string>((resolve, reject) => {
-          execFile(
-            AS_NOBODY[0] as string,
-            [...AS_NOBODY.slice(1), process.execPath, 'packages/cli/dist/main.js', ...args],
-            { cwd: readable.path, env: { ...process.env, XDG_RUNTIME_DIR: rig.runtimeDir, PG_BACKEND: '' }, timeout: 60_000 },
-            (error, stdout, stderr) => (error ? reject(new Error(`pg ${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve(stdout)),
-          );
-        });
+      const pg = (...args: string[]) => asUser(rig, readable.path, pgCommand(...args));
       const id = (await pg('run', '--detach', '--', '/bin/sh', '-c', '(setsid sleep 300 &); echo started; sleep 300')).trim();
       try {
         expect(id).toMatch(/\/app-pg\.slice\/pg-spawner-[^/]+\.service\/pg\/group@/);
@@ -186,8 +170,8 @@ if (missing !== undefined) {
 
     it('falls back to reaper, saying why, when no user manager answers', async () => {
       const script = "const { probe } = await import('@pg/core'); const p = await probe(); console.log(JSON.stringify(p.filter((r) => r.backend === 'cgroup' || r.backend === 'reaper').map((r) => [r.backend, r.available, r.reason])));";
-      const noManager = { ...rig, runtimeDir: '/nonexistent' };
-      const seen = JSON.parse(await asUser(noManager, readable.path, script)) as [string, boolean, string][];
+      const noManager = { runtimeDir: '/nonexistent' };
+      const seen = JSON.parse(await asUser(noManager, readable.path, nodeScript(script))) as [string, boolean, string][];
       expect(seen[0]).toEqual(['cgroup', false, expect.stringMatching(/no systemd user manager answers at \/nonexistent\/systemd\/private/)]);
       expect(seen[1]?.slice(0, 2)).toEqual(['reaper', true]);
     });

@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HelperError } from './errors.js';
 
 /** Where `findHelper()` looked, and what it found. */
 export type FindHelperResult = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
@@ -29,6 +30,17 @@ const requireHere = createRequire(import.meta.url);
  */
 export function findHelper(env: NodeJS.ProcessEnv = process.env): FindHelperResult {
   return findHelperOn({ platform: process.platform, arch: process.arch }, env);
+}
+
+/**
+ * `path` when given, else `findHelper()`'s binary.
+ * @throws HelperError `'ENOHELPER'` saying why there is none.
+ */
+export function helperPathOr(path: string | undefined): string {
+  if (path !== undefined) return path;
+  const found = findHelper();
+  if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
+  return found.path;
 }
 
 /** `findHelper()` as it answers on `host` (tests use it to see another platform's answer). */

@@ -91,6 +91,20 @@ struct clone_args_v2 {
 	uint64_t set_tid, set_tid_size, cgroup;
 };
 
+/*
+ * fork(2) semantics, but the child is born in the cgroup whose directory `cgfd` is open on: no
+ * migration (CLONE_INTO_CGROUP, clone3(2), Linux 5.7). Returns as fork does.
+ */
+static pid_t clone_into_cgroup(int cgfd)
+{
+	struct clone_args_v2 args;
+	memset(&args, 0, sizeof args);
+	args.flags = PG_CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.cgroup = (uint64_t)cgfd;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+}
+
 static struct {
 	bool spawner; /* --spawner: serve spawn requests (spawner mode, below) */
 	bool subreaper, keep, forward_group;
@@ -357,13 +371,7 @@ static bool spawn_leader(void)
 
 	pid_t pid;
 	if (cgroup_fd >= 0) {
-		/* CLONE_INTO_CGROUP: the child is born in the cgroup, no migration (clone3(2)). */
-		struct clone_args_v2 args;
-		memset(&args, 0, sizeof args);
-		args.flags = PG_CLONE_INTO_CGROUP;
-		args.exit_signal = SIGCHLD;
-		args.cgroup = (uint64_t)cgroup_fd;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		pid = clone_into_cgroup(cgroup_fd);
 		if (pid < 0) {
 			char name[16];
 			int e = errno;
@@ -1324,12 +1332,7 @@ static void serve_spawn(const struct request *r)
 	}
 	pid_t pid;
 	if (cgfd >= 0) {
-		struct clone_args_v2 args;
-		memset(&args, 0, sizeof args);
-		args.flags = PG_CLONE_INTO_CGROUP;
-		args.exit_signal = SIGCHLD;
-		args.cgroup = (uint64_t)cgfd;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		pid = clone_into_cgroup(cgfd);
 	} else {
 		pid = fork();
 	}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { expandStdio, helperArgs, HELPER_ARGV0_MARK, type StartHelperOptions } from './argv.js';
 import { HelperError } from './errors.js';
-import { findHelper } from './find.js';
+import { helperPathOr } from './find.js';
 import { watchStatus, type HelperExit } from './status.js';
 
 export type { HelperExit } from './status.js';
@@ -47,12 +47,7 @@ export async function startHelper(options: StartHelperOptions): Promise<HelperPr
   const entries = expandStdio(options.stdio);
   const controlFd = entries.length;
   const argv = helperArgs(options, controlFd);
-  let path = options.helperPath;
-  if (path === undefined) {
-    const found = findHelper();
-    if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
-    path = found.path;
-  }
+  const path = helperPathOr(options.helperPath);
   const child = spawn(path, argv, {
     cwd: options.cwd,
     env: options.env,

@@ -2,8 +2,7 @@ import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { expandStdio, helperArgs, HELPER_ARGV0_MARK, type StartHelperOptions } from '../argv.js';
-import { HelperError } from '../errors.js';
-import { findHelper } from '../find.js';
+import { helperPathOr } from '../find.js';
 import { watchStatus, type HelperExit } from '../status.js';
 import { C, cloexecSocketPair } from './ffi.js';
 import { spawnLeader, type SpawnedLeader } from './spawn-leader.js';
@@ -43,12 +42,7 @@ export async function startHelperInSpawner(options: StartHelperOptions): Promise
   const entries = expandStdio(options.stdio);
   const controlFd = entries.length;
   const args = helperArgs(options, controlFd);
-  let path = options.helperPath;
-  if (path === undefined) {
-    const found = findHelper();
-    if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
-    path = found.path;
-  }
+  const path = helperPathOr(options.helperPath);
   const [near, far] = cloexecSocketPair(C.SOCK_STREAM);
   const control = new Socket({ fd: near, readable: true, writable: true });
   let helper: SpawnedLeader;

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { HelperError } from '../errors.js';
-import { findHelper } from '../find.js';
+import { helperPathOr } from '../find.js';
 import { currentDirectory, SpawnerConnection, type SpawnerExit } from './connection.js';
 import { encodeRelease, encodeSpawn, envStrings } from './request.js';
 import { prepareStdio } from './stdio.js';
@@ -69,12 +69,7 @@ let current: SpawnerConnection | undefined;
  */
 export function spawnerFor(helperPath?: string, owner?: string): SpawnerConnection {
   if (current !== undefined && current.alive && current.ownerPid === process.pid) return current;
-  let path = helperPath;
-  if (path === undefined) {
-    const found = findHelper();
-    if (!found.ok) throw new HelperError(`pg-helper is not available: ${found.reason}`, 'ENOHELPER');
-    path = found.path;
-  }
+  const path = helperPathOr(helperPath);
   current = SpawnerConnection.start(path, owner);
   return current;
 }

@@ -5,6 +5,11 @@ const common = [
   'Limits need the pids/memory controller offered to the parent cgroup; on hybrid v1/v2 hosts they may be bound to v1.',
 ] as const;
 
+const unprivileged =
+  'Unprivileged use needs a delegated cgroup subtree (systemd user@UID.service, or one chowned by root), or a systemd user manager to start the pg-helper spawner in a delegated unit; a login session scope is not delegated.';
+
+const ownBase = 'Groups live below the cgroup of the process that creates them (or PG_CGROUP_PARENT): listGroups() finds those of that base only.';
+
 const spawned =
   "The leader is created by this process's pg-helper spawner, outside the group, so it is not a ChildProcess of this process: group.leader gives its pid, streams (pipes), exit and kill, but no IPC channel. If the spawner itself is SIGKILLed, its groups no longer die with their owner: each says so (spawnerLost), pg kills those spawned with onOwnerExit 'kill', and the next spawnGroup starts a new spawner.";
 
@@ -20,9 +25,9 @@ export const cgroupGuarantees: Guarantees = Object.freeze({
   diesWithOwner: false,
   limits: Object.freeze([
     'Groups do not die with their owner: pg-helper (which would kill them) is not built here, or cannot clone into a cgroup on this kernel (see probe()).',
-    'Unprivileged use needs a delegated cgroup subtree (systemd user@UID.service, or one chowned by root), or a systemd user manager to start the pg-helper spawner in a delegated unit; a login session scope is not delegated.',
+    unprivileged,
     ...common,
-    'Groups live below the cgroup of the process that creates them (or PG_CGROUP_PARENT): listGroups() finds those of that base only.',
+    ownBase,
   ]),
 });
 
@@ -31,9 +36,9 @@ export const cgroupGuaranteesWithHelper: Guarantees = Object.freeze({
   ...cgroupGuarantees,
   diesWithOwner: true,
   limits: Object.freeze([
-    'Unprivileged use needs a delegated cgroup subtree (systemd user@UID.service, or one chowned by root), or a systemd user manager to start the pg-helper spawner in a delegated unit; a login session scope is not delegated.',
+    unprivileged,
     ...common,
-    'Groups live below the cgroup of the process that creates them (or PG_CGROUP_PARENT): listGroups() finds those of that base only.',
+    ownBase,
     spawned,
   ]),
 });

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { applyLimits, availableControllers, Cgroup, cgroupFeatures, CgroupError, createGroup, listGroups, PRE_EXEC_SHELL, removeBaseIfEmpty } from '@pg/cgroup';
-import { findHelper, HelperError, type SpawnerConnection } from '@pg/helper';
+import { findHelper, findUserManager, HelperError, type SpawnerConnection } from '@pg/helper';
 import { PidfdError, pidfdSelf } from '@pg/pidfd';
 import type { Backend, BackendGroup, Capabilities, GroupInfo, GroupLimits, ProbeResult, SpawnRequest } from '../../backend.js';
 import { GroupGoneError, InvalidOptionError, PermissionError, SpawnError } from '../../errors/index.js';
@@ -8,7 +8,7 @@ import { CgroupGroup } from './cgroup-group.js';
 import { toCoreError, toSpawnError } from './errors.js';
 import { cgroupGuarantees, cgroupGuaranteesInUserManager, cgroupGuaranteesWithHelper } from './guarantees.js';
 import { detectPlacement, spawnThroughSpawner, type Placement } from './helper-placement.js';
-import { delegatedSpawner, listDelegatedGroups, userManagerAnswers } from './user-manager.js';
+import { delegatedSpawner, listDelegatedGroups } from './user-manager.js';
 import { dirOfId, forgetGroupBase, groupBase, idOfDir, ownGroupBase } from './locate.js';
 import { spawnPlaced } from './placement.js';
 import { ownerAlive, ownIdentity } from '../owner.js';
@@ -126,9 +126,12 @@ function createCgroupBackend(): Backend {
   async spawn(request: SpawnRequest): Promise<BackendGroup> {
     // Groups go in the unit of this process's delegated spawner: a new one (a new unit) after a
     // fork of this process or when the last one died.
-    if (placement?.kind === 'clone3' && placement.delegated) await delegatedSpawner(placement.helperPath).catch((error: unknown) => {
-      throw new SpawnError(`cannot start the pg-helper spawner in the systemd user manager: ${(error as Error).message}`, { cause: error });
-    });
+    const delegated =
+      placement?.kind === 'clone3' && placement.delegated
+        ? await delegatedSpawner(placement.helperPath).catch((error: unknown) => {
+            throw new SpawnError(`cannot start the pg-helper spawner in the systemd user manager: ${(error as Error).message}`, { cause: error });
+          })
+        : undefined;
     const found = groupBase();
     if (!found.ok) {
       const message = `cannot create a cgroup: ${found.reason}`;
@@ -153,8 +156,7 @@ function createCgroupBackend(): Backend {
         applyLimits(base, group, { ...(limits.pids === undefined ? {} : { pidsMax: limits.pids }), ...(limits.memory === undefined ? {} : { memoryMax: limits.memory }) });
       }
       if (placement?.kind === 'clone3') {
-        const spawner = placement.delegated ? (await delegatedSpawner(placement.helperPath)).connection : undefined;
-        return new CgroupGroup(id, group, { base, spawned: await spawnThroughSpawner(group, request, placement.helperPath, spawner) });
+        return new CgroupGroup(id, group, { base, spawned: await spawnThroughSpawner(group, request, placement.helperPath, delegated?.connection) });
       }
       const { child, leader } = await spawnPlaced(group, request);
       return new CgroupGroup(id, group, { child, leader, base });
@@ -208,7 +210,7 @@ function createCgroupBackend(): Backend {
  * answers and pg-helper is here; otherwise why not (after `notHere`, why the own cgroup is not usable).
  */
 async function startInUserManager(notHere: string): Promise<{ ok: true; helperPath: string; spawner: SpawnerConnection; unit: string; via: string } | { ok: false; reason: string }> {
-  const manager = userManagerAnswers();
+  const manager = findUserManager();
   if (!manager.ok) return { ok: false, reason: `${notHere}; ${manager.reason}` };
   const helper = findHelper();
   if (!helper.ok) return { ok: false, reason: `${notHere}; ${manager.reason} could host the groups, but pg-helper is missing: ${helper.reason}` };

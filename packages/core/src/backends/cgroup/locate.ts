@@ -25,23 +25,7 @@ export function useDelegatedUnit(unit: string | undefined): void {
  * key) and `PG_CGROUP_PARENT` is unchanged. `forgetGroupBase()` drops it after a failure.
  */
 export function groupBase(): BaseResult {
-  const parent = process.env.PG_CGROUP_PARENT;
-  if (parent !== undefined && parent !== '' && (!parent.startsWith('/') || parent.includes('\0'))) {
-    throw new InvalidOptionError('PG_CGROUP_PARENT', parent, 'a cgroup directory or cgroup path starting with "/"');
-  }
-  const options =
-    parent !== undefined && parent !== '' ? { parent } : delegatedUnit !== undefined ? { parent: delegatedUnit, from: posix.join(delegatedUnit, SUPERVISOR_LEAF) } : {};
-  let own: string;
-  try {
-    own = cgroupPathOf('self');
-  } catch {
-    return findGroupBase(options); // no cgroup here at all: it says why
-  }
-  const key = `${own}\0${parent ?? ''}\0${delegatedUnit ?? ''}`;
-  if (cached?.key === key) return cached.result;
-  const result = findGroupBase(options);
-  cached = result.ok ? { key, result } : undefined;
-  return result;
+  return baseBelow(delegatedUnit);
 }
 
 /**
@@ -49,13 +33,27 @@ export function groupBase(): BaseResult {
  * whatever spawner unit is in use: the probe decides from this whether a user manager is needed.
  */
 export function ownGroupBase(): BaseResult {
-  const saved = delegatedUnit;
-  delegatedUnit = undefined;
-  try {
-    return groupBase();
-  } finally {
-    delegatedUnit = saved;
+  return baseBelow(undefined);
+}
+
+/** The base below PG_CGROUP_PARENT, else `unit` (placed into from its `pg.supervisor` leaf), else the own cgroup. */
+function baseBelow(unit: string | undefined): BaseResult {
+  const parent = process.env.PG_CGROUP_PARENT;
+  if (parent !== undefined && parent !== '' && (!parent.startsWith('/') || parent.includes('\0'))) {
+    throw new InvalidOptionError('PG_CGROUP_PARENT', parent, 'a cgroup directory or cgroup path starting with "/"');
   }
+  const options = parent !== undefined && parent !== '' ? { parent } : unit !== undefined ? { parent: unit, from: posix.join(unit, SUPERVISOR_LEAF) } : {};
+  let own: string;
+  try {
+    own = cgroupPathOf('self');
+  } catch {
+    return findGroupBase(options); // no cgroup here at all: it says why
+  }
+  const key = `${own}\0${parent ?? ''}\0${unit ?? ''}`;
+  if (cached?.key === key) return cached.result;
+  const result = findGroupBase(options);
+  cached = result.ok ? { key, result } : undefined;
+  return result;
 }
 
 /** Find the base afresh next time (a group could not be created where the kept one says). */

@@ -45,11 +45,6 @@ async function start(helperPath: string): Promise<DelegatedSpawner> {
   return spawner;
 }
 
-/** Whether a user manager could host the spawner here, and why not (reads only). */
-export function userManagerAnswers(): { ok: boolean; reason: string } {
-  return findUserManager();
-}
-
 /**
  * Every group pg made in any spawner unit of this user's manager (the units are siblings in
  * `app-pg.slice`), so groups of other owners, kept or orphaned, are listed too.
